@@ -1,0 +1,3 @@
+"""Deputy: a local web agent that asks before anything consequential."""
+
+__version__ = "0.1.0"
