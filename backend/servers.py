@@ -29,9 +29,9 @@ def bind_loopback(port: int = 0, host: str = "127.0.0.1") -> socket.socket:
 class ThreadedServer:
     """A uvicorn server for one app, on its own thread and event loop."""
 
-    def __init__(self, app: object, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(self, app: object, port: int = 0, host: str = "127.0.0.1", sock: socket.socket | None = None) -> None:
         self.host = host
-        self._sock = bind_loopback(port, host)
+        self._sock = sock or bind_loopback(port, host)
         self.port: int = self._sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", lifespan="on", ws_ping_interval=None)
         self._server = uvicorn.Server(config)

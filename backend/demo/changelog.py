@@ -32,9 +32,7 @@ class ChangeLog:
     _entries: list[Change] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(
-        self, endpoint: str, what: str, before: Any = None, after: Any = None, scope: str = "default"
-    ) -> Change:
+    def record(self, endpoint: str, what: str, before: Any = None, after: Any = None, scope: str = "default") -> Change:
         with self._lock:
             change = Change(
                 seq=len(self._entries) + 1,

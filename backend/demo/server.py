@@ -41,9 +41,7 @@ DEMO_SITES: list[DemoSite] = [
 ]
 
 
-def start_demo_sites(
-    stack: ExitStack, clock: Clock | None = None, any_port: bool = False
-) -> dict[str, ThreadedServer]:
+def start_demo_sites(stack: ExitStack, clock: Clock | None = None, any_port: bool = False) -> dict[str, ThreadedServer]:
     """Start every demo site; each server stops when `stack` closes.
 
     Default ports are tried first so addresses stay the same between runs; a taken port falls back to a

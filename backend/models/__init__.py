@@ -1,0 +1,26 @@
+"""SQLModel tables and API schemas, one module per thing. Importing this package registers every table."""
+
+from sqlmodel import SQLModel
+
+# Named constraints let a migration tool (Alembic) take over the schema later without guessing names.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
+from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
+
+__all__ = [
+    "AppState",
+    "Client",
+    "ClientPublic",
+    "PairRequest",
+    "PairResponse",
+    "PairingCode",
+    "StatePublic",
+    "StateUpdate",
+]

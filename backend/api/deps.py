@@ -1,0 +1,110 @@
+"""What routes depend on: the app's context, a database session, and the authenticated client."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from backend import pairing
+from backend.api.ratelimit import FailureLimiter
+from backend.clock import Clock
+from backend.config import Settings
+from backend.events import EventBus
+from backend.models import Client
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    bus: EventBus
+    limiter: FailureLimiter
+    ws_auth_timeout: float = 5.0  # seconds a new event socket has to send its auth frame
+
+
+def get_context(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+
+def get_session(ctx: ContextDep) -> Iterator[Session]:
+    with Session(ctx.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def caller_key(request: Request, kind: str) -> str:
+    host = request.client.host if request.client else "unknown"
+    return f"{kind}:{host}"
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header; tokens anywhere else (the URL) are ignored."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+class AuthFailure(Exception):
+    def __init__(self, status_code: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.detail = detail
+
+
+def authenticate(ctx: AppContext, session: Session, token: str | None, origin: str | None, key: str) -> Client:
+    """The client behind `token`, checked against its pinned origin; raises AuthFailure otherwise.
+
+    A missing token is not counted as a failed attempt: any web page can make the browser send a request
+    without one, and counting those would let it lock the user out.
+    """
+    if token is None:
+        raise AuthFailure(401, "Authentication required: send `Authorization: Bearer TOKEN` (pair with `deputy pair`).")
+    locked = ctx.limiter.locked_for(key)
+    client = pairing.client_for_token(session, token)
+    if client is None:
+        if locked is None:
+            ctx.limiter.fail(key)
+        else:
+            raise AuthFailure(429, f"Too many failed attempts; try again in {int(locked.total_seconds()) + 1} s.")
+        raise AuthFailure(401, "That token is not valid or was revoked. Pair again with `deputy pair`.")
+    # A token is bound to the origin it paired from; non-browser clients send no Origin at all.
+    if origin is not None and origin != client.origin:
+        raise AuthFailure(403, "This token is not paired with the origin making the request.")
+    client.last_seen_at = ctx.clock.now()
+    session.add(client)
+    session.commit()
+    session.refresh(client)
+    return client
+
+
+def require_client(request: Request, ctx: ContextDep, session: SessionDep) -> Client:
+    try:
+        return authenticate(
+            ctx,
+            session,
+            bearer_token(request.headers.get("authorization")),
+            request.headers.get("origin"),
+            caller_key(request, "auth"),
+        )
+    except AuthFailure as failure:
+        headers = {"WWW-Authenticate": "Bearer"} if failure.status_code == 401 else None
+        raise HTTPException(failure.status_code, failure.detail, headers=headers) from None
+
+
+AuthDep = Annotated[Client, Depends(require_client)]
+
+
+def not_found(what: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found.")

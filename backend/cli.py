@@ -1,0 +1,238 @@
+"""`deputy`: start Deputy, pair clients, and check the machine. Errors a user can cause never print a traceback."""
+
+import errno
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, select
+
+from backend import pairing
+from backend.api_client import LocalClient, ServerUnavailable
+from backend.clock import SystemClock
+from backend.config import Settings
+from backend.db import create_schema, make_engine, session_scope
+from backend.doctor import Status, check_data_dir, run_checks
+from backend.models import Client
+
+app = typer.Typer(
+    help="Deputy: a local web agent that asks before anything consequential.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+PortOption = Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default 8740 or DEPUTY_PORT).")]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Deputy's data folder (default: DEPUTY_DATA_DIR or the user data folder)."),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def load_settings(port: int | None = None, data_dir: Path | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if port is not None:
+        overrides["port"] = port
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = "DEPUTY_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else "settings"
+            problems.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+        fail("Bad setting. " + "; ".join(problems))
+
+
+def require_data_dir(settings: Settings) -> None:
+    check = check_data_dir(settings.data_dir)
+    if check.status is not Status.OK:
+        fail(f"{check.detail} {check.fix}")
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Session]:
+    require_data_dir(settings)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        create_schema(engine)
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def fresh_code(settings: Settings) -> tuple[str, str]:
+    with database(settings) as session:
+        code, expires = pairing.new_code(session, SystemClock().now())
+    return code, expires.astimezone().strftime("%H:%M")
+
+
+def serve_forever(settings: Settings, demo: bool) -> None:
+    import uvicorn
+
+    from backend.main import create_app
+    from backend.servers import bind_loopback
+
+    require_data_dir(settings)
+    try:
+        sock = bind_loopback(settings.port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            running = LocalClient(settings, timeout=2).health()
+            hint = "Deputy is already running there." if running else "Another program is using it."
+            fail(f"Port {settings.port} on 127.0.0.1 is in use. {hint} Choose another with --port or DEPUTY_PORT.")
+        fail(f"Cannot listen on 127.0.0.1:{settings.port}: {error.strerror or error}.")
+    code, until = fresh_code(settings)
+    with ExitStack() as stack:
+        console.print(f"[bold]Deputy[/] is running on [cyan]http://127.0.0.1:{settings.port}[/]")
+        console.print(
+            f"Pairing code for the extension: [bold green]{code}[/] (valid until {until}; `deputy pair` for a new one)"
+        )
+        console.print(f"Data folder: {settings.data_dir}")
+        if demo:
+            print_demo_sites(stack)
+        console.print("Press Ctrl+C to stop.")
+        config = uvicorn.Config(create_app(settings), log_level="warning", ws_ping_interval=20)
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+def print_demo_sites(stack: ExitStack) -> None:
+    from backend.demo.server import DEMO_SITES, start_demo_sites
+
+    servers = start_demo_sites(stack)
+    for site in DEMO_SITES:
+        console.print(f"  {site.title}: [cyan]{servers[site.name].url}/[/]")
+
+
+@app.command()
+def serve(
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")] = False,
+) -> None:
+    """Run Deputy's server alone, in the foreground."""
+    serve_forever(load_settings(port, data_dir), demo)
+
+
+@app.command()
+def up(
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")] = False,
+) -> None:
+    """Start Deputy: the tray app where there is a display, else the headless server."""
+    # The tray arrives with its own issue; until then `up` is the headless server on every machine.
+    serve_forever(load_settings(port, data_dir), demo)
+
+
+@app.command()
+def pair(
+    revoke: Annotated[str | None, typer.Option("--revoke", help="Revoke the paired client of this name.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List paired clients.")] = False,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Print a fresh one-time pairing code for the extension (or list or revoke paired clients)."""
+    settings = load_settings(port, data_dir)
+    if revoke is not None:
+        revoke_client(settings, revoke)
+    elif list_:
+        list_clients(settings)
+    else:
+        code, until = fresh_code(settings)
+        console.print(f"Pairing code: [bold green]{code}[/]")
+        console.print(f"Enter it in Deputy's extension (Options → Pair) before {until}. It works once.")
+
+
+def revoke_client(settings: Settings, name: str) -> None:
+    client = LocalClient(settings)
+    if client.health() is not None:
+        try:
+            response = client.request("POST", f"/api/clients/{name}/revoke")
+        except ServerUnavailable as error:
+            fail(str(error))
+        if response.status_code != 200:
+            fail(response.json().get("detail", f"Deputy answered {response.status_code}."))
+    else:
+        with database(settings) as session:
+            try:
+                pairing.revoke(session, name, SystemClock().now())
+            except pairing.PairingError as refusal:
+                fail(str(refusal))
+    console.print(f"Revoked {name!r}: its token no longer works.")
+
+
+def list_clients(settings: Settings) -> None:
+    table = Table("name", "kind", "origin", "paired", "last seen", "revoked")
+    with database(settings) as session:
+        for row in session.exec(select(Client).order_by(Client.id)):
+            table.add_row(
+                row.name,
+                row.kind,
+                row.origin or "",
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"{row.last_seen_at:%Y-%m-%d %H:%M}" if row.last_seen_at else "",
+                f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
+            )
+    console.print(table)
+
+
+@app.command()
+def doctor(port: PortOption = None, data_dir: DataDirOption = None) -> None:
+    """Check Chromium, the display, the data folder, the port and the model key, and say what to fix."""
+    settings = load_settings(port, data_dir)
+    checks = run_checks(settings)
+    marks = {Status.OK: "[green]ok[/]", Status.WARN: "[yellow]warn[/]", Status.FAIL: "[red]FAIL[/]"}
+    for check in checks:
+        console.print(f"{marks[check.status]:>16}  [bold]{check.name}[/]: {check.detail}")
+        if check.fix:
+            console.print(f"{'':>6}  → {check.fix}")
+    if any(c.status is Status.FAIL for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo() -> None:
+    """Serve the demo sites (mail, air, deploy) and print their addresses."""
+    import threading
+
+    with ExitStack() as stack:
+        console.print("Deputy's demo sites:")
+        print_demo_sites(stack)
+        console.print("Press Ctrl+C to stop.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            console.print("Stopped.")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        if os.environ.get("DEPUTY_DEBUG"):
+            raise
+        err.print(f"[bold red]Deputy hit an unexpected error:[/] {error}")
+        err.print("Run again with DEPUTY_DEBUG=1 to see the details, and please report it.")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""`deputy doctor`: checks what Deputy needs and says what to do about anything missing."""
+
+import os
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from backend.api_client import LocalClient
+from backend.browser.flags import find_chromium
+from backend.config import Settings
+
+
+class Status(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+
+def check_chromium(settings: Settings) -> Check:
+    found = find_chromium(settings.chromium)
+    if found is None:
+        where = f"at {settings.chromium} (DEPUTY_CHROMIUM)" if settings.chromium else "on this machine"
+        return Check(
+            "Chromium",
+            Status.FAIL,
+            f"No Chromium found {where}; the agent's browser cannot start.",
+            "Install it with `sudo apt-get install chromium`, or set DEPUTY_CHROMIUM to a Chromium executable.",
+        )
+    try:
+        version = subprocess.run([str(found), "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        return Check("Chromium", Status.FAIL, f"{found} does not run: {error}", "Reinstall Chromium.")
+    return Check("Chromium", Status.OK, f"{version or 'Chromium'} at {found}")
+
+
+def check_display() -> Check:
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return Check("Display", Status.OK, "A display is available: the tray icon and `deputy browser --show` work.")
+    return Check(
+        "Display",
+        Status.WARN,
+        "No display: `deputy up` runs the server headless, without a tray icon.",
+        "Run from a desktop session (or under `xvfb-run`) for the tray and a visible browser.",
+    )
+
+
+def check_data_dir(folder: Path) -> Check:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".doctor-"):
+            pass
+    except OSError as error:
+        return Check(
+            "Data folder",
+            Status.FAIL,
+            f"{folder} is not writable: {error.strerror or error}.",
+            "Fix its permissions, or choose another folder with DEPUTY_DATA_DIR or --data-dir.",
+        )
+    return Check("Data folder", Status.OK, f"{folder} is writable.")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def check_port(settings: Settings) -> Check:
+    port = settings.port
+    if _port_free(port):
+        return Check("Port", Status.OK, f"127.0.0.1:{port} is free for Deputy's server.")
+    health = LocalClient(settings, timeout=2).health()
+    if health is not None:
+        return Check("Port", Status.OK, f"Deputy {health.get('version')} is already running on 127.0.0.1:{port}.")
+    return Check(
+        "Port",
+        Status.FAIL,
+        f"127.0.0.1:{port} is taken by another program.",
+        "Stop that program, or run Deputy on another port with DEPUTY_PORT or --port.",
+    )
+
+
+def check_model_key(settings: Settings) -> Check:
+    if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
+        return Check("Model key", Status.OK, "ANTHROPIC_API_KEY is set.")
+    return Check(
+        "Model key",
+        Status.WARN,
+        "ANTHROPIC_API_KEY is not set: tasks that need the model will refuse; rules and recipes still run.",
+        "export ANTHROPIC_API_KEY=... (from the Anthropic console)",
+    )
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    return [
+        check_chromium(settings),
+        check_display(),
+        check_data_dir(settings.data_dir),
+        check_port(settings),
+        check_model_key(settings),
+    ]

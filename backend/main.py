@@ -1,0 +1,71 @@
+"""The app factory: create_app(settings) builds Deputy's server; nothing is built at import."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from backend import __version__, pairing
+from backend.api import events
+from backend.api.deps import AppContext
+from backend.api.guard import RequestGuard
+from backend.api.ratelimit import FailureLimiter
+from backend.api.routes import clients, health, pair, state
+from backend.clock import Clock, SystemClock
+from backend.config import Settings
+from backend.db import create_schema, make_engine
+from backend.events import EventBus
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+    clock = clock or SystemClock()
+    # The folder holds the token file, the database and the browser profile: its owner's alone.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    ctx = AppContext(settings=settings, engine=engine, clock=clock, bus=EventBus(clock), limiter=FailureLimiter(clock))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        create_schema(engine)
+        with Session(engine) as session:
+            pairing.ensure_local_token(session, settings.local_token_path, clock.now())
+            session.commit()
+        ctx.bus.bind(asyncio.get_running_loop())
+        # Later: the agent's browser and the scheduler start here and stop below.
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.ctx = ctx
+    for module in (health, pair, clients, state):
+        app.include_router(module.router)
+    app.include_router(events.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg")), "type": str(err.get("type"))}
+            for err in exc.errors()
+        ]
+        problems = [
+            "the body is not valid JSON"
+            if err["type"] == "json_invalid"
+            else f"{'.'.join(p for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
+            for err in errors
+        ]
+        return JSONResponse({"detail": "Invalid request: " + "; ".join(problems) + ".", "errors": errors}, 422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("Unexpected error while handling a request.")
+        return JSONResponse({"detail": "Deputy hit an internal error; the server log has the details."}, 500)
+
+    app.add_middleware(RequestGuard, engine_of=lambda: engine)
+    return app

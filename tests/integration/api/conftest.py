@@ -1,0 +1,87 @@
+"""A real Deputy server under uvicorn on a free loopback port, with a manual clock and its own data folder."""
+
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from backend import pairing
+from backend.clock import ManualClock
+from backend.config import Settings
+from backend.main import create_app
+from backend.servers import ThreadedServer, bind_loopback
+
+EXTENSION_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
+
+
+def raw_request(port: int, head: str, body: bytes = b"") -> tuple[int, dict[str, object]]:
+    """Send bytes exactly as written, so the Host header is what an attacker's browser would send."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(head.encode("latin-1") + b"\r\n" + body)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    payload = data.split(b"\r\n\r\n", 1)[1]
+    try:
+        return status, json.loads(payload or b"{}")
+    except ValueError:
+        return status, {}
+
+
+@dataclass
+class Deputy:
+    server: ThreadedServer
+    settings: Settings
+    clock: ManualClock
+    app: object
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    @property
+    def local_token(self) -> str:
+        return self.settings.local_token_path.read_text().strip()
+
+    def new_code(self) -> str:
+        with Session(self.app.state.ctx.engine) as session:  # type: ignore[attr-defined]
+            code, _ = pairing.new_code(session, self.clock.now())
+            session.commit()
+        return code
+
+    def pair(self, client: str = "chrome", origin: str | None = EXTENSION_ORIGIN) -> str:
+        headers = {"Origin": origin} if origin else {}
+        response = httpx.post(f"{self.url}/api/pair", json={"code": self.new_code(), "client": client}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    def get(self, path: str, token: str | None = None, **headers: str) -> httpx.Response:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.get(f"{self.url}{path}", headers=headers)
+
+    def post(self, path: str, body: object = None, token: str | None = None, **headers: str) -> httpx.Response:
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.post(f"{self.url}{path}", json=body, headers=headers)
+
+
+@pytest.fixture
+def deputy(tmp_path: Path) -> Iterator[Deputy]:
+    sock = bind_loopback(0)
+    settings = Settings(data_dir=tmp_path / "data", port=sock.getsockname()[1])
+    clock = ManualClock()
+    app = create_app(settings, clock)
+    app.state.ctx.ws_auth_timeout = 0.5
+    with ThreadedServer(app, sock=sock) as server:
+        yield Deputy(server, settings, clock, app)
