@@ -1,0 +1,1 @@
+"""Demo Deploy: a local deploy dashboard whose deployments progress with the demo's clock."""
