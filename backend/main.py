@@ -15,7 +15,7 @@ from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
 from backend.api.ratelimit import FailureLimiter
-from backend.api.routes import clients, health, pair, state
+from backend.api.routes import actions, clients, health, pair, state
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
@@ -44,7 +44,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, clients, state):
+    for module in (health, pair, clients, state, actions):
         app.include_router(module.router)
     app.include_router(events.router)
 

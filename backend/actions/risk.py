@@ -1,0 +1,160 @@
+"""Target-aware risk: what a concrete action risks, judged from the action and what it acts on.
+
+`click` is only `write` in the registry, but a click on "Delete forever" is irreversible. The words that
+decide are data below; every verdict carries the reason a person would give.
+"""
+
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from backend.actions.registry import ActionSpec, Risk
+
+# Names of controls whose effect cannot be taken back once the site has it.
+IRREVERSIBLE_NAMES = [
+    r"delete (forever|permanently|all|account)",
+    r"permanently delete",
+    r"empty (trash|bin|spam)",
+    r"send( now| anyway| reply| message| email)?",
+    r"pay( now| \S+)?",
+    r"(confirm|complete|place|submit) (order|payment|purchase|booking)",
+    r"purchase",
+    r"buy( now)?",
+    r"check[ -]?in( now)?",
+    r"roll ?back( now)?",
+    r"promote( to production)?",
+    r"deploy( now| to production)?",
+    r"redeploy",
+    r"unsubscribe",
+    r"confirm( unsubscribe| rollback| promotion| deploy)?",
+    r"transfer( now)?",
+    r"share",
+    r"publish",
+    r"forward",
+    r"report (spam|phishing)",
+]
+# Controls that change something a person can undo (archive, trash, labels).
+WRITE_NAMES = [
+    r"archive",
+    r"(move to )?trash",
+    r"delete",
+    r"restore",
+    r"undo",
+    r"move to",
+    r"label",
+    r"star(red)?",
+    r"mark as (read|unread)",
+    r"save",
+    r"update",
+    r"submit",
+    r"continue",
+    r"next",
+    r"apply",
+    r"reply",
+    r"compose",
+    r"snooze",
+    r"accept( all)?",
+]
+AFFIRMATIVE = re.compile(r"^(ok|okay|yes|confirm|continue|proceed|i understand|do it)\b", re.I)
+READ_ROLES = {"tab", "treeitem", "menu", "menubar", "tablist"}
+LOCAL_ROLES = {"checkbox", "radio", "switch", "option", "textbox", "searchbox", "combobox", "spinbutton", "slider"}
+# A URL path segment naming an irreversible verb: /unsubscribe/n1, /api/delete-all, /checkin/payment.
+IRREVERSIBLE_SEGMENT = re.compile(
+    r"^(delete|destroy|purge|unsubscribe|pay|payment|purchase|send|rollback|promote|deploy|transfer)([-_].*)?$", re.I
+)
+SAFE_KEYS = re.compile(
+    r"^(Tab|Shift\+Tab|Escape|Arrow(Up|Down|Left|Right)|Page(Up|Down)|Home|End|Space|Shift|Control|Alt)$", re.I
+)
+
+_IRREVERSIBLE = re.compile(r"^\W*(" + "|".join(IRREVERSIBLE_NAMES) + r")\b", re.I)
+_WRITE = re.compile(r"^\W*(" + "|".join(WRITE_NAMES) + r")\b", re.I)
+
+
+class Target(Protocol):
+    """What risk needs to know of an element; the snapshot's ElementInfo provides it."""
+
+    role: str
+    name: str
+    tag: str
+    states: dict[str, str | bool]
+    context: str
+    dialog: str | None
+    form_method: str | None
+    form_action: str | None
+    href: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    risk: Risk
+    reason: str
+
+
+def assess(spec: ActionSpec, params: Any, target: Target | None) -> Assessment:
+    """The risk of running `spec` with `params` on `target` (the element its `ref` names, if any)."""
+    base = Assessment(spec.risk, f"{spec.name} is a {spec.risk.value} action")
+    if spec.name == "click" and target is not None:
+        found = _click_risk(target)
+        if getattr(params, "accept_dialog", False):
+            return Assessment(
+                Risk.IRREVERSIBLE, f"it accepts the page's confirmation dialog after clicking {_describe(target)}"
+            )
+        return found
+    if spec.name == "type_text" and target is not None and getattr(params, "submit", False):
+        submitted = _form_risk(target)
+        return submitted or Assessment(Risk.LOCAL, f"it types into {_describe(target)} and presses Enter")
+    if spec.name == "press_key":
+        key = getattr(params, "key", "")
+        if SAFE_KEYS.match(key):
+            return Assessment(Risk.LOCAL, f"{key} only moves focus or scrolls")
+        return Assessment(Risk.WRITE, f"pressing {key} may trigger one of the page's shortcuts")
+    if spec.name == "check" and target is not None:
+        return Assessment(Risk.LOCAL, f"it only ticks {_describe(target)}")
+    return base
+
+
+def _click_risk(target: Target) -> Assessment:
+    name = " ".join(target.name.split())
+    what = _describe(target)
+    if _IRREVERSIBLE.match(name):
+        return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it")
+    if target.dialog and _IRREVERSIBLE.search(target.dialog) and AFFIRMATIVE.match(name):
+        return Assessment(Risk.IRREVERSIBLE, f"{what} confirms the dialog {target.dialog!r}")
+    submitted = _form_risk(target)
+    if submitted is not None and submitted.risk is Risk.IRREVERSIBLE:
+        return submitted
+    if _WRITE.match(name):
+        return Assessment(Risk.WRITE, f"{what} changes something on the site")
+    if submitted is not None:
+        return submitted
+    if target.role == "link" and target.href and not target.href.startswith("javascript:"):
+        if _acts_when_opened(target.href):
+            return Assessment(Risk.WRITE, f"{what} leads to {target.href}, which may act when opened")
+        return Assessment(Risk.READ, f"{what} only navigates to {target.href}")
+    if target.role in READ_ROLES or "expanded" in target.states:
+        return Assessment(Risk.READ, f"{what} only opens or switches a view")
+    if target.role in LOCAL_ROLES:
+        return Assessment(Risk.LOCAL, f"{what} only changes a selection on the page")
+    return Assessment(Risk.WRITE, f"clicking {what} may change something")
+
+
+def _form_risk(target: Target) -> Assessment | None:
+    is_submitter = target.role == "button" or target.tag in ("input", "button") or target.role in LOCAL_ROLES
+    if not is_submitter or target.form_method is None:
+        return None
+    method = target.form_method.lower()
+    action = target.form_action or ""
+    if method == "get":
+        return Assessment(Risk.READ, f"{_describe(target)} submits a search-style form (GET {action or 'same page'})")
+    if _acts_when_opened(action):
+        return Assessment(Risk.IRREVERSIBLE, f"{_describe(target)} submits a form to {action}")
+    return Assessment(Risk.WRITE, f"{_describe(target)} submits a form ({method.upper()} {action or 'same page'})")
+
+
+def _acts_when_opened(url: str) -> bool:
+    return any(IRREVERSIBLE_SEGMENT.match(part) for part in re.split(r"[/?&=#.]", url))
+
+
+def _describe(target: Target) -> str:
+    label = f"the {target.role or target.tag} {target.name!r}" if target.name else f"an unnamed {target.role}"
+    return f"{label} in {target.context}" if target.context else label

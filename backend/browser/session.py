@@ -1,0 +1,139 @@
+"""Deputy's own Chromium: a persistent profile in the data folder, one tab per task, and the write gate.
+
+If the browser crashes or is closed, the next use starts it again and reopens each task's tab at the page
+it was on; task state lives in the database, not in the browser.
+"""
+
+import asyncio
+import logging
+from pathlib import Path
+
+from playwright.async_api import BrowserContext, Page, Playwright, async_playwright
+
+from backend.browser.flags import CHROMIUM_ARGS
+from backend.browser.gate import WriteGate
+from backend.browser.tab import Tab
+
+log = logging.getLogger(__name__)
+
+
+class BrowserUnavailable(Exception):
+    """Chromium could not be started; the message says what to do."""
+
+
+class BrowserSession:
+    def __init__(
+        self,
+        chromium: Path,
+        profile_dir: Path,
+        files_dir: Path,
+        gate: WriteGate,
+        headless: bool = True,
+    ) -> None:
+        self.chromium = chromium
+        self.profile_dir = profile_dir
+        self.files_dir = files_dir
+        self.gate = gate
+        self.headless = headless
+        self.restarts = 0
+        self._pw: Playwright | None = None
+        self._context: BrowserContext | None = None
+        self._tabs: dict[str, Tab] = {}
+        self._lock = asyncio.Lock()
+        gate.task_of = self.task_of
+
+    @property
+    def running(self) -> bool:
+        return self._context is not None
+
+    async def start(self) -> None:
+        async with self._lock:
+            await self._launch()
+
+    async def _launch(self) -> None:
+        if self._pw is None:
+            self._pw = await async_playwright().start()
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            context = await self._pw.chromium.launch_persistent_context(
+                str(self.profile_dir),
+                executable_path=str(self.chromium),
+                args=CHROMIUM_ARGS,
+                headless=self.headless,
+                accept_downloads=True,
+                viewport={"width": 1280, "height": 860},
+            )
+        except Exception as error:
+            raise BrowserUnavailable(
+                f"Chromium at {self.chromium} did not start ({error}). `deputy doctor` checks the installation."
+            ) from None
+        context.on("close", self._on_context_closed)
+        await self.gate.install(context)
+        self._context = context
+        log.info("The agent's browser started (profile %s, headless=%s).", self.profile_dir, self.headless)
+
+    def _on_context_closed(self, _context: BrowserContext) -> None:
+        if self._context is not None:
+            log.warning("The agent's browser went away; it restarts on next use.")
+            self._context = None
+
+    def _on_crash(self, page: Page) -> None:
+        log.warning("A page of the agent's browser crashed (%s); it is reopened on next use.", page.url)
+
+    async def _ensure_running(self) -> BrowserContext:
+        if self._context is not None:
+            return self._context
+        urls = {task: tab.url for task, tab in self._tabs.items()}
+        self._tabs.clear()
+        await self._launch()
+        self.restarts += 1
+        assert self._context is not None
+        for task_id, url in urls.items():
+            tab = await self._open_tab(task_id)
+            if url and url != "about:blank":
+                await tab.navigate(url)
+        return self._context
+
+    async def _open_tab(self, task_id: str) -> Tab:
+        assert self._context is not None
+        page = await self._context.new_page()
+        page.on("crash", self._on_crash)
+        tab = Tab(task_id, page)
+        self._tabs[task_id] = tab
+        return tab
+
+    async def tab(self, task_id: str) -> Tab:
+        """The task's tab, opened if needed; the browser is restarted first if it crashed."""
+        async with self._lock:
+            await self._ensure_running()
+            tab = self._tabs.get(task_id)
+            if tab is not None and tab.pages and not tab.page.is_closed():
+                return tab
+            if tab is not None and tab.page.is_closed():
+                url = tab.page.url
+                tab = await self._open_tab(task_id)
+                if url and url != "about:blank":
+                    await tab.navigate(url)
+                return tab
+            return await self._open_tab(task_id)
+
+    def task_of(self, page: Page) -> str | None:
+        for task_id, tab in self._tabs.items():
+            if page in tab.pages:
+                return task_id
+        return None
+
+    async def close_tab(self, task_id: str) -> None:
+        tab = self._tabs.pop(task_id, None)
+        if tab is not None:
+            await tab.close()
+
+    async def stop(self) -> None:
+        async with self._lock:
+            context, self._context = self._context, None
+            if context is not None:
+                await context.close()
+            if self._pw is not None:
+                await self._pw.stop()
+                self._pw = None
+            self._tabs.clear()

@@ -1,0 +1,223 @@
+"""A task's tab: the page it is on (following new tabs it opens) and the operations actions use.
+
+Actions never touch Playwright: they call these methods, which keep every Playwright detail in this package.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from playwright.async_api import Download, Page
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from backend.browser.screenshot import highlighted_screenshot
+from backend.browser.snapshot import ElementInfo, Snapshot, locate, take_snapshot
+
+log = logging.getLogger(__name__)
+
+ACTION_TIMEOUT_MS = 8000
+SETTLE_QUIET_S = 0.3
+SETTLE_MAX_S = 3.0
+
+
+class BrowserActionError(Exception):
+    """An action that could not be done on the page; the message is for the model and the audit log."""
+
+
+@dataclass
+class Tab:
+    task_id: str
+    page: Page
+    pages: list[Page] = field(default_factory=list)
+    last_snapshot: Snapshot | None = None
+    _inflight: int = 0
+    _last_activity: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.adopt(self.page)
+
+    def adopt(self, page: Page) -> None:
+        """Follow `page` from now on: a step that opens a new tab continues there."""
+        if page not in self.pages:
+            self.pages.append(page)
+            page.on("popup", self.adopt)
+            page.on("close", self._on_close)
+            page.on("request", self._on_request)
+            page.on("requestfinished", self._on_request_done)
+            page.on("requestfailed", self._on_request_done)
+        self.page = page
+
+    def _on_close(self, page: Page) -> None:
+        if page in self.pages:
+            self.pages.remove(page)
+        if page is self.page and self.pages:
+            self.page = self.pages[-1]
+
+    def _on_request(self, _request: object) -> None:
+        self._inflight += 1
+        self._last_activity = asyncio.get_running_loop().time()
+
+    def _on_request_done(self, _request: object) -> None:
+        self._inflight = max(0, self._inflight - 1)
+        self._last_activity = asyncio.get_running_loop().time()
+
+    @property
+    def url(self) -> str:
+        return self.page.url
+
+    async def settle(self) -> None:
+        """Wait until the page has loaded and the network has been quiet briefly (bounded)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_MAX_S
+        with contextlib.suppress(PlaywrightTimeout):
+            await self.page.wait_for_load_state("load", timeout=SETTLE_MAX_S * 1000)
+        while loop.time() < deadline:
+            if self._inflight == 0 and loop.time() - self._last_activity >= SETTLE_QUIET_S:
+                return
+            await asyncio.sleep(0.05)
+
+    async def snapshot(self, expand: list[str] | None = None) -> Snapshot:
+        self.last_snapshot = await take_snapshot(self.page, expand=expand or ())
+        return self.last_snapshot
+
+    def element(self, ref: str) -> ElementInfo:
+        """The element `ref` as the last snapshot described it (what risk and approvals are judged on)."""
+        if self.last_snapshot is None or ref not in self.last_snapshot.elements:
+            raise BrowserActionError(f"No element {ref} in the current snapshot; take a new snapshot first.")
+        return self.last_snapshot.elements[ref]
+
+    def _locator(self, ref: str):
+        self.element(ref)
+        try:
+            return locate(self.page, ref)
+        except Exception as error:
+            raise BrowserActionError(
+                f"Element {ref} is no longer on the page ({error}); take a new snapshot."
+            ) from None
+
+    async def _do(self, what: str, operation: Awaitable[object]) -> None:
+        try:
+            await operation
+        except PlaywrightTimeout:
+            raise BrowserActionError(f"Timed out trying to {what}: the element may be hidden or disabled.") from None
+        except PlaywrightError as error:
+            raise BrowserActionError(f"Could not {what}: {error.message.splitlines()[0]}") from None
+
+    async def navigate(self, url: str) -> None:
+        await self._do(f"open {url}", self.page.goto(url, timeout=15000))
+
+    async def go_back(self) -> bool:
+        response = None
+        try:
+            response = await self.page.go_back(timeout=ACTION_TIMEOUT_MS)
+        except PlaywrightError as error:
+            raise BrowserActionError(f"Could not go back: {error.message.splitlines()[0]}") from None
+        return response is not None
+
+    async def click(self, ref: str) -> None:
+        await self._do(f"click {ref}", self._locator(ref).click(timeout=ACTION_TIMEOUT_MS))
+
+    async def type_text(self, ref: str, text: str, submit: bool) -> None:
+        locator = self._locator(ref)
+        await self._do(f"type into {ref}", locator.fill(text, timeout=ACTION_TIMEOUT_MS))
+        if submit:
+            await self._do(f"press Enter in {ref}", locator.press("Enter", timeout=ACTION_TIMEOUT_MS))
+
+    async def select_option(self, ref: str, values: list[str]) -> list[str]:
+        locator = self._locator(ref)
+        try:
+            return await locator.select_option(values, timeout=ACTION_TIMEOUT_MS)
+        except PlaywrightError:
+            try:
+                return await locator.select_option(label=values, timeout=ACTION_TIMEOUT_MS)
+            except PlaywrightError as error:
+                raise BrowserActionError(
+                    f"Could not select {values} in {ref}: {error.message.splitlines()[0]}"
+                ) from None
+
+    async def set_checked(self, ref: str, checked: bool) -> None:
+        await self._do(
+            f"set {ref} checked={checked}", self._locator(ref).set_checked(checked, timeout=ACTION_TIMEOUT_MS)
+        )
+
+    async def press_key(self, key: str, ref: str | None) -> None:
+        if ref:
+            await self._do(f"press {key} in {ref}", self._locator(ref).press(key, timeout=ACTION_TIMEOUT_MS))
+        else:
+            await self._do(f"press {key}", self.page.keyboard.press(key))
+
+    async def scroll(self, direction: Literal["up", "down"], ref: str | None) -> None:
+        if ref:
+            await self._do(f"scroll to {ref}", self._locator(ref).scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS))
+            return
+        await self.page.mouse.wheel(0, 600 if direction == "down" else -600)
+
+    async def upload(self, ref: str, files: list[Path]) -> None:
+        await self._do(f"upload to {ref}", self._locator(ref).set_input_files(files, timeout=ACTION_TIMEOUT_MS))
+
+    async def download(self, ref: str, folder: Path) -> Path:
+        try:
+            async with self.page.expect_download(timeout=15000) as info:
+                await self._locator(ref).click(timeout=ACTION_TIMEOUT_MS)
+            download: Download = await info.value
+        except PlaywrightTimeout:
+            raise BrowserActionError(f"Clicking {ref} started no download.") from None
+        except PlaywrightError as error:
+            raise BrowserActionError(f"Download from {ref} failed: {error.message.splitlines()[0]}") from None
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        target = _free_name(folder, Path(download.suggested_filename).name or "download")
+        await download.save_as(target)
+        return target
+
+    async def extract_text(self, ref: str | None, max_chars: int) -> str:
+        locator = self._locator(ref) if ref else self.page.locator("body")
+        text = await locator.inner_text(timeout=ACTION_TIMEOUT_MS)
+        return text[:max_chars]
+
+    async def extract_table(self, ref: str | None) -> list[list[str]]:
+        locator = self._locator(ref) if ref else self.page.locator("table").first
+        try:
+            return await locator.evaluate(
+                """(el) => {
+                    const table = el.closest('table') || el.querySelector('table') || el;
+                    return Array.from(table.querySelectorAll('tr')).map(
+                        (tr) => Array.from(tr.querySelectorAll('th,td')).map((c) => c.innerText.trim()));
+                }""",
+                timeout=ACTION_TIMEOUT_MS,
+            )
+        except PlaywrightError as error:
+            raise BrowserActionError(f"No table found: {error.message.splitlines()[0]}") from None
+
+    async def wait_for_text(self, text: str, timeout_s: float) -> bool:
+        try:
+            await self.page.get_by_text(text).first.wait_for(state="visible", timeout=timeout_s * 1000)
+        except PlaywrightError:
+            return False
+        return True
+
+    async def screenshot(self, path: Path, ref: str | None = None) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if ref:
+            self.element(ref)
+            return await highlighted_screenshot(self.page, ref, path)
+        await self.page.screenshot(path=path)
+        return path
+
+    async def close(self) -> None:
+        for page in list(self.pages):
+            with contextlib.suppress(PlaywrightError):
+                await page.close()
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    candidate = folder / name
+    stem, suffix, n = candidate.stem, candidate.suffix, 1
+    while candidate.exists():
+        candidate = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return candidate
