@@ -192,6 +192,100 @@ def list_clients(settings: Settings) -> None:
     console.print(table)
 
 
+def server_client(settings: Settings) -> LocalClient:
+    client = LocalClient(settings)
+    if client.health() is None:
+        fail(f"Deputy is not running on 127.0.0.1:{settings.port}. Start it with `deputy up`.")
+    return client
+
+
+def call(client: LocalClient, method: str, path: str, body: object = None) -> object:
+    try:
+        response = client.request(method, path, body)
+    except ServerUnavailable as error:
+        fail(str(error))
+    try:
+        payload = response.json()
+    except ValueError:
+        fail(f"Deputy answered {response.status_code} without a readable body.")
+    if response.status_code >= 400:
+        detail = payload.get("detail") if isinstance(payload, dict) else None
+        fail(str(detail or f"Deputy answered {response.status_code}."))
+    return payload
+
+
+@app.command()
+def approvals(
+    verb: Annotated[str | None, typer.Argument(help="approve or reject; omit to list pending approvals")] = None,
+    approval_id: Annotated[str | None, typer.Argument(help="The approval's id, as listed")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why you reject it (told to the agent).")] = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """List pending approvals, or approve / reject one."""
+    client = server_client(load_settings(port, data_dir))
+    if verb is None:
+        pending = call(client, "GET", "/api/approvals?status=pending")
+        assert isinstance(pending, list)
+        if not pending:
+            console.print("No approvals are waiting.")
+            return
+        table = Table("id", "risk", "action", "target", "why", "expires")
+        for item in pending:
+            table.add_row(
+                item["id"],
+                item["risk"],
+                item["action"],
+                item["target"] or "",
+                item["policy_reason"],
+                item["expires_at"],
+            )
+        console.print(table)
+        return
+    if verb not in ("approve", "reject") or not approval_id:
+        fail("Use `deputy approvals`, `deputy approvals approve ID` or `deputy approvals reject ID [--reason TEXT]`.")
+    body = {"reason": reason} if verb == "reject" else {}
+    answer = call(client, "POST", f"/api/approvals/{approval_id}/{verb}", body)
+    assert isinstance(answer, dict)
+    console.print(f"{answer['id']}: {answer['status']} ({answer['action']} {answer['target'] or ''})")
+
+
+@app.command()
+def rules(
+    verb: Annotated[str | None, typer.Argument(help="add or delete; omit to list")] = None,
+    kind: Annotated[
+        str | None, typer.Argument(help="for add: the rule kind, e.g. site_block; for delete: the id")
+    ] = None,
+    value: Annotated[str | None, typer.Argument(help='for add: the value as JSON, e.g. \'{"host": "x.com"}\'')] = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """List, add or delete your rules (site allow/block lists, never send, grants, quiet hours, budgets)."""
+    import json
+
+    client = server_client(load_settings(port, data_dir))
+    if verb is None:
+        table = Table("id", "kind", "value")
+        listed = call(client, "GET", "/api/rules")
+        assert isinstance(listed, list)
+        for rule in listed:
+            table.add_row(str(rule["id"]), rule["kind"], json.dumps(rule["value"]))
+        console.print(table)
+    elif verb == "add" and kind:
+        try:
+            parsed = json.loads(value) if value else {}
+        except ValueError:
+            fail(f'The value must be JSON, e.g. \'{{"host": "example.com"}}\'; got {value!r}.')
+        made = call(client, "POST", "/api/rules", {"kind": kind, "value": parsed})
+        assert isinstance(made, dict)
+        console.print(f"Added rule {made['id']}: {made['kind']} {json.dumps(made['value'])}")
+    elif verb == "delete" and kind and kind.isdigit():
+        call(client, "POST", f"/api/rules/{kind}/delete")
+        console.print(f"Deleted rule {kind}.")
+    else:
+        fail("Use `deputy rules`, `deputy rules add KIND '{JSON}'` or `deputy rules delete ID`.")
+
+
 @app.command()
 def doctor(port: PortOption = None, data_dir: DataDirOption = None) -> None:
     """Check Chromium, the display, the data folder, the port and the model key, and say what to fix."""

@@ -15,13 +15,31 @@ from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
 from backend.api.ratelimit import FailureLimiter
-from backend.api.routes import actions, clients, health, pair, state
+from backend.api.routes import actions, approvals, audit, clients, health, pair, rules, state, tasks
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.events import EventBus
 
 log = logging.getLogger(__name__)
+
+
+def start_agent_parts(ctx: AppContext) -> None:
+    """The agent's browser (started on first use, so a server without tasks costs no Chromium) and the executor."""
+    from backend.browser.flags import find_chromium
+    from backend.browser.gate import WriteGate
+    from backend.browser.session import BrowserSession
+    from backend.policy.executor import Executor
+
+    chromium = find_chromium(ctx.settings.chromium)
+    if chromium is None:
+        log.warning(
+            "No Chromium found: Deputy serves its API, but tasks cannot run. `deputy doctor` says how to fix it."
+        )
+        return
+    files = ctx.settings.data_dir / "files"
+    ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
+    ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -37,14 +55,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         with Session(engine) as session:
             pairing.ensure_local_token(session, settings.local_token_path, clock.now())
             session.commit()
-        ctx.bus.bind(asyncio.get_running_loop())
-        # Later: the agent's browser and the scheduler start here and stop below.
+        ctx.loop = asyncio.get_running_loop()
+        ctx.bus.bind(ctx.loop)
+        start_agent_parts(ctx)
         yield
+        if ctx.browser is not None:
+            await ctx.browser.stop()
         engine.dispose()
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, clients, state, actions):
+    for module in (health, pair, clients, state, actions, tasks, approvals, audit, rules):
         app.include_router(module.router)
     app.include_router(events.router)
 

@@ -1,13 +1,15 @@
 """A real Deputy server under uvicorn on a free loopback port, with a manual clock and its own data folder."""
 
+import asyncio
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
-import pytest
 from sqlmodel import Session
 
 from backend import pairing
@@ -15,6 +17,8 @@ from backend.clock import ManualClock
 from backend.config import Settings
 from backend.main import create_app
 from backend.servers import ThreadedServer, bind_loopback
+
+T = TypeVar("T")
 
 EXTENSION_ORIGIN = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 
@@ -70,17 +74,25 @@ class Deputy:
             headers["Authorization"] = f"Bearer {token}"
         return httpx.get(f"{self.url}{path}", headers=headers)
 
+    @property
+    def ctx(self) -> Any:
+        return self.app.state.ctx  # type: ignore[attr-defined]
+
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run a coroutine on the server's loop, where its browser lives, and wait for the result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.ctx.loop).result(timeout)
+
     def post(self, path: str, body: object = None, token: str | None = None, **headers: str) -> httpx.Response:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         return httpx.post(f"{self.url}{path}", json=body, headers=headers)
 
 
-@pytest.fixture
-def deputy(tmp_path: Path) -> Iterator[Deputy]:
+@contextmanager
+def start_deputy(data_dir: Path, clock: ManualClock | None = None) -> Iterator[Deputy]:
     sock = bind_loopback(0)
-    settings = Settings(data_dir=tmp_path / "data", port=sock.getsockname()[1])
-    clock = ManualClock()
+    settings = Settings(data_dir=data_dir, port=sock.getsockname()[1])
+    clock = clock or ManualClock()
     app = create_app(settings, clock)
     app.state.ctx.ws_auth_timeout = 0.5
     with ThreadedServer(app, sock=sock) as server:

@@ -61,3 +61,17 @@ class WaitForParams(ActionParams):
 async def wait_for(params: WaitForParams, ctx: ActionContext) -> ActionResult:
     seen = await ctx.tab.wait_for_text(params.text, params.timeout_s)
     return ActionResult(seen, f"{'Saw' if seen else 'Did not see'} {params.text!r}.")
+
+
+class SiteRequestParams(ActionParams):
+    method: Literal["POST", "PUT", "PATCH", "DELETE"]
+    url: str = Field(description="Same-site URL of the page's own API.")
+    body: dict[str, object] = Field(default_factory=dict, description="JSON body.")
+
+
+@registry.action(
+    "Send a request to the current site's own API (how Deputy undoes a change).", Risk.WRITE, internal=True
+)
+async def site_request(params: SiteRequestParams, ctx: ActionContext) -> ActionResult:
+    status = await ctx.tab.request(params.method, params.url, params.body)
+    return ActionResult(200 <= status < 300, f"{params.method} {params.url} answered {status}.")

@@ -91,6 +91,7 @@ class ActionSpec:
     risk: Risk
     params: type[ActionParams]
     _sealed: _Sealed = field(repr=False, compare=False)
+    internal: bool = False  # used by Deputy itself (undo), never offered to the model
 
     @property
     def targets_element(self) -> bool:
@@ -122,6 +123,7 @@ class ActionSpec:
             "description": self.description,
             "risk": self.risk.value,
             "parameters": self.input_schema(),
+            "internal": self.internal,
         }
 
 
@@ -130,7 +132,7 @@ class Registry:
         self._specs: dict[str, ActionSpec] = {}
         self._permit: object | None = None
 
-    def action(self, description: str, risk: Risk) -> Callable[[ActionFn], ActionSpec]:
+    def action(self, description: str, risk: Risk, internal: bool = False) -> Callable[[ActionFn], ActionSpec]:
         """Declare an action; the decorated name becomes its spec, so the bare function is not reachable."""
 
         def declare(fn: ActionFn) -> ActionSpec:
@@ -141,7 +143,7 @@ class Registry:
                 raise TypeError(f"{fn.__name__}: the first parameter must be annotated with an ActionParams model")
             if fn.__name__ in self._specs:
                 raise ValueError(f"action {fn.__name__!r} is declared twice")
-            spec = ActionSpec(fn.__name__, description.strip(), risk, params, _Sealed(fn))
+            spec = ActionSpec(fn.__name__, description.strip(), risk, params, _Sealed(fn), internal)
             self._specs[spec.name] = spec
             return spec
 
@@ -155,6 +157,9 @@ class Registry:
 
     def __iter__(self) -> Iterator[ActionSpec]:
         return iter(self._specs.values())
+
+    def for_model(self) -> list[ActionSpec]:
+        return [spec for spec in self._specs.values() if not spec.internal]
 
     def __len__(self) -> int:
         return len(self._specs)

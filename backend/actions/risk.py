@@ -97,25 +97,29 @@ def assess(spec: ActionSpec, params: Any, target: Target | None) -> Assessment:
         found = _click_risk(target)
         if getattr(params, "accept_dialog", False):
             return Assessment(
-                Risk.IRREVERSIBLE, f"it accepts the page's confirmation dialog after clicking {_describe(target)}"
+                Risk.IRREVERSIBLE, f"it accepts the page's confirmation dialog after clicking {describe(target)}"
             )
         return found
     if spec.name == "type_text" and target is not None and getattr(params, "submit", False):
         submitted = _form_risk(target)
-        return submitted or Assessment(Risk.LOCAL, f"it types into {_describe(target)} and presses Enter")
+        return submitted or Assessment(Risk.LOCAL, f"it types into {describe(target)} and presses Enter")
     if spec.name == "press_key":
         key = getattr(params, "key", "")
         if SAFE_KEYS.match(key):
             return Assessment(Risk.LOCAL, f"{key} only moves focus or scrolls")
         return Assessment(Risk.WRITE, f"pressing {key} may trigger one of the page's shortcuts")
     if spec.name == "check" and target is not None:
-        return Assessment(Risk.LOCAL, f"it only ticks {_describe(target)}")
+        return Assessment(Risk.LOCAL, f"it only ticks {describe(target)}")
     return base
 
 
 def _click_risk(target: Target) -> Assessment:
     name = " ".join(target.name.split())
-    what = _describe(target)
+    what = describe(target)
+    if target.role == "clickable" and (target.tag == "tr" or target.context.startswith(("row", "table", "list"))):
+        # A row of a list (a mail, an order) opens when clicked; its text is content, not a command, and any
+        # change it tries is held by the write gate.
+        return Assessment(Risk.READ, f"the {target.tag} row in {target.context} opens that item")
     if _IRREVERSIBLE.match(name):
         return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it")
     if target.dialog and _IRREVERSIBLE.search(target.dialog) and AFFIRMATIVE.match(name):
@@ -145,16 +149,17 @@ def _form_risk(target: Target) -> Assessment | None:
     method = target.form_method.lower()
     action = target.form_action or ""
     if method == "get":
-        return Assessment(Risk.READ, f"{_describe(target)} submits a search-style form (GET {action or 'same page'})")
+        return Assessment(Risk.READ, f"{describe(target)} submits a search-style form (GET {action or 'same page'})")
     if _acts_when_opened(action):
-        return Assessment(Risk.IRREVERSIBLE, f"{_describe(target)} submits a form to {action}")
-    return Assessment(Risk.WRITE, f"{_describe(target)} submits a form ({method.upper()} {action or 'same page'})")
+        return Assessment(Risk.IRREVERSIBLE, f"{describe(target)} submits a form to {action}")
+    return Assessment(Risk.WRITE, f"{describe(target)} submits a form ({method.upper()} {action or 'same page'})")
 
 
 def _acts_when_opened(url: str) -> bool:
     return any(IRREVERSIBLE_SEGMENT.match(part) for part in re.split(r"[/?&=#.]", url))
 
 
-def _describe(target: Target) -> str:
+def describe(target: Target) -> str:
+    """The target as a person would say it: the button 'Archive' in row \"Acme — receipt\"."""
     label = f"the {target.role or target.tag} {target.name!r}" if target.name else f"an unnamed {target.role}"
     return f"{label} in {target.context}" if target.context else label

@@ -1,8 +1,9 @@
 """What routes depend on: the app's context, a database session, and the authenticated client."""
 
+import asyncio
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import Engine
@@ -15,6 +16,10 @@ from backend.config import Settings
 from backend.events import EventBus
 from backend.models import Client
 
+if TYPE_CHECKING:
+    from backend.browser.session import BrowserSession
+    from backend.policy.executor import Executor
+
 
 @dataclass
 class AppContext:
@@ -24,6 +29,9 @@ class AppContext:
     bus: EventBus
     limiter: FailureLimiter
     ws_auth_timeout: float = 5.0  # seconds a new event socket has to send its auth frame
+    browser: "BrowserSession | None" = None  # None when no Chromium is installed
+    executor: "Executor | None" = None
+    loop: asyncio.AbstractEventLoop | None = None  # the server's loop, where the browser lives
 
 
 def get_context(request: Request) -> AppContext:

@@ -73,6 +73,8 @@ class Tab:
     async def settle(self) -> None:
         """Wait until the page has loaded and the network has been quiet briefly (bounded)."""
         loop = asyncio.get_running_loop()
+        # Requests an action starts reach us a moment later: count quiet time from now at the earliest.
+        self._last_activity = max(self._last_activity, loop.time())
         deadline = loop.time() + SETTLE_MAX_S
         with contextlib.suppress(PlaywrightTimeout):
             await self.page.wait_for_load_state("load", timeout=SETTLE_MAX_S * 1000)
@@ -207,6 +209,21 @@ class Tab:
             return await highlighted_screenshot(self.page, ref, path)
         await self.page.screenshot(path=path)
         return path
+
+    async def request(self, method: str, url: str, body: dict[str, object]) -> int:
+        """Call the site's own API from the page, with its cookies, through the write gate."""
+        try:
+            return await self.page.evaluate(
+                """async ([method, url, body]) => {
+                    if (new URL(url, location.href).origin !== location.origin) return 0;
+                    const r = await fetch(url, {method, headers: {'Content-Type': 'application/json'},
+                                                body: JSON.stringify(body), credentials: 'same-origin'});
+                    return r.status;
+                }""",
+                [method, url, body],
+            )
+        except PlaywrightError as error:
+            raise BrowserActionError(f"The request to {url} failed: {error.message.splitlines()[0]}") from None
 
     async def close(self) -> None:
         for page in list(self.pages):

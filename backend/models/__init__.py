@@ -11,16 +11,41 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+from backend.models.approval import (  # noqa: E402
+    Approval,
+    ApprovalPublic,
+    ApprovalStatus,
+    ApproveBody,
+    RejectBody,
+)
+from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
+from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
+from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
 
 __all__ = [
     "AppState",
+    "Approval",
+    "ApprovalPublic",
+    "ApprovalStatus",
+    "ApproveBody",
+    "AuditPublic",
+    "AuditRecord",
     "Client",
     "ClientPublic",
     "PairRequest",
     "PairResponse",
     "PairingCode",
+    "RejectBody",
+    "RuleCreate",
+    "RuleKind",
+    "RulePublic",
     "StatePublic",
     "StateUpdate",
+    "Task",
+    "TaskCreate",
+    "TaskPublic",
+    "TaskStatus",
+    "UserRule",
 ]

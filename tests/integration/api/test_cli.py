@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.integration.api.conftest import Deputy
+from tests.live import Deputy
 
 DEPUTY = [sys.executable, "-m", "backend.cli"]
 
@@ -83,3 +83,24 @@ def test_revoke_through_the_cli_takes_effect_on_the_running_server(deputy: Deput
     assert "chrome" in listing.stdout
     unknown = assert_friendly(run(["pair", "--revoke", "nobody", *args]))
     assert "nobody" in unknown
+
+
+def test_rules_and_approvals_from_the_cli(deputy: Deputy) -> None:
+    args = ["--data-dir", str(deputy.settings.data_dir), "--port", str(deputy.port)]
+    added = run(["rules", "add", "site_block", '{"host": "evil.example"}', *args])
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert "site_block" in run(["rules", *args]).stdout
+    bad = assert_friendly(run(["rules", "add", "site_block", "{not json", *args]))
+    assert "JSON" in bad
+    refused = assert_friendly(run(["rules", "add", "quiet_hours", '{"start": "9"}', *args]))
+    assert "HH:MM" in refused
+    rule_id = deputy.get("/api/rules", token=deputy.local_token).json()[0]["id"]
+    assert run(["rules", "delete", str(rule_id), *args]).returncode == 0
+    assert "No approvals are waiting" in run(["approvals", *args]).stdout
+    missing = assert_friendly(run(["approvals", "approve", "ap_nope", *args]))
+    assert "ap_nope" in missing
+
+
+def test_cli_says_when_deputy_is_not_running(tmp_path: Path) -> None:
+    output = assert_friendly(run(["approvals", "--data-dir", str(tmp_path), "--port", "1"]))
+    assert "not running" in output

@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from tests.integration.api.conftest import EXTENSION_ORIGIN, Deputy, raw_request
+from tests.live import EXTENSION_ORIGIN, Deputy, raw_request
 
 
 def ws_url(deputy: Deputy, query: str = "") -> str:

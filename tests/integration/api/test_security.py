@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from tests.integration.api.conftest import EXTENSION_ORIGIN, Deputy, raw_request
+from tests.live import EXTENSION_ORIGIN, Deputy, raw_request
 
 
 @pytest.mark.parametrize(

@@ -99,10 +99,10 @@ async def session(tmp_path: Path) -> AsyncIterator[BrowserSession]:
     await browser.stop()
 
 
-async def eventually(check: Callable[[], object], timeout: float = 5.0) -> None:
+async def eventually(check: Callable[[], object], within: float = 5.0) -> None:
     """Wait until `check()` is truthy (for effects that arrive asynchronously, like a held request)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + within
     while not check():
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"still not true after {timeout} s: {check.__doc__ or check}")
+            raise AssertionError(f"still not true after {within} s: {check.__doc__ or check}")
         await asyncio.sleep(0.05)

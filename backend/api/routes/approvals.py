@@ -1,0 +1,106 @@
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import FileResponse
+from sqlmodel import col, select
+
+from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.models import Approval, ApprovalPublic, ApprovalStatus, ApproveBody, Client, RejectBody
+from backend.policy import approvals
+
+router = APIRouter(tags=["approvals"])
+
+
+def public(approval: Approval) -> ApprovalPublic:
+    data = approval.model_dump()
+    data["screenshot_url"] = f"/api/approvals/{approval.id}/screenshot" if approval.screenshot else None
+    return ApprovalPublic.model_validate(data)
+
+
+def _actor(client: Client) -> str:
+    return f"user:{client.name}"
+
+
+def _after_answer(ctx: AppContext, approval: Approval) -> None:
+    ctx.bus.publish(
+        "approval.decided",
+        {"id": approval.id, "task_id": approval.task_id, "status": approval.status, "by": approval.decided_by},
+    )
+    executor = ctx.executor
+    if executor is None:
+        return
+    if executor.has_waiter(approval.id):
+        executor.notify_decided(approval.id)
+    elif approval.status == ApprovalStatus.APPROVED and ctx.loop is not None:
+        # Nobody is waiting (the task's run ended or the server restarted): run it now, once.
+        asyncio.run_coroutine_threadsafe(executor.run_approved(approval.id), ctx.loop)
+
+
+@router.get("/api/approvals")
+def list_approvals(
+    _: AuthDep,
+    ctx: ContextDep,
+    session: SessionDep,
+    status: Annotated[ApprovalStatus | None, Query()] = None,
+    task_id: Annotated[str | None, Query(max_length=32)] = None,
+) -> list[ApprovalPublic]:
+    approvals.expire_due(session, ctx.clock.now())
+    session.commit()
+    query = select(Approval).order_by(col(Approval.created_at).desc())
+    if status is not None:
+        query = query.where(Approval.status == status)
+    if task_id is not None:
+        query = query.where(Approval.task_id == task_id)
+    return [public(a) for a in session.exec(query)]
+
+
+@router.get("/api/approvals/{approval_id}")
+def get_approval(approval_id: str, _: AuthDep, session: SessionDep) -> ApprovalPublic:
+    approval = session.get(Approval, approval_id)
+    if approval is None:
+        raise not_found(f"Approval {approval_id!r}")
+    return public(approval)
+
+
+@router.get("/api/approvals/{approval_id}/screenshot")
+def approval_screenshot(approval_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) -> FileResponse:
+    approval = session.get(Approval, approval_id)
+    if approval is None or approval.screenshot is None:
+        raise not_found(f"Screenshot of approval {approval_id!r}")
+    path = ctx.settings.data_dir / "files" / "screenshots" / approval.screenshot
+    if not path.is_file():
+        raise not_found(f"Screenshot of approval {approval_id!r}")
+    return FileResponse(path, media_type="image/png")
+
+
+@router.post("/api/approvals/{approval_id}/approve")
+def approve(
+    approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: ApproveBody | None = None
+) -> ApprovalPublic:
+    body = body or ApproveBody()
+    try:
+        approval = approvals.approve(session, approval_id, _actor(client), ctx.clock.now(), body.edits, body.like_this)
+    except approvals.ApprovalError as refusal:
+        session.rollback()
+        raise HTTPException(refusal.status, str(refusal)) from None
+    session.commit()
+    session.refresh(approval)
+    _after_answer(ctx, approval)
+    return public(approval)
+
+
+@router.post("/api/approvals/{approval_id}/reject")
+def reject(
+    approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: RejectBody | None = None
+) -> ApprovalPublic:
+    body = body or RejectBody()
+    try:
+        approval = approvals.reject(session, approval_id, _actor(client), ctx.clock.now(), body.reason)
+    except approvals.ApprovalError as refusal:
+        session.rollback()
+        raise HTTPException(refusal.status, str(refusal)) from None
+    session.commit()
+    session.refresh(approval)
+    _after_answer(ctx, approval)
+    return public(approval)

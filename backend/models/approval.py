@@ -1,0 +1,81 @@
+"""Approvals: one proposed action, exactly as it would run, waiting for the user's answer."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON, Column
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"  # answered yes, not executed yet
+    EXECUTED = "executed"  # used: an approval works once
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # counts as rejected
+    STALE = "stale"  # the page changed before it ran; the action is proposed again
+
+
+class Approval(SQLModel, table=True):
+    __tablename__ = "approval"
+
+    id: str = SQLField(primary_key=True, max_length=32)
+    task_id: str = SQLField(foreign_key="task.id", index=True, max_length=32)
+    kind: str = SQLField(default="action", max_length=16)  # action | budget
+    action: str = SQLField(max_length=64)
+    params: dict[str, Any] = SQLField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    target: str | None = None  # as a person would say it
+    target_name: str = ""  # the element's accessible name, which grants are keyed on
+    target_identity: list[str | None] | None = SQLField(default=None, sa_column=Column(JSON))  # to find it again
+    screenshot: str | None = None  # file name in the data folder's screenshots
+    model_reason: str | None = None
+    risk: str = SQLField(max_length=16)
+    policy_reason: str
+    cost_so_far_usd: float = 0.0
+    page_url: str | None = None
+    fingerprint: str = SQLField(max_length=64)
+    status: str = SQLField(default=ApprovalStatus.PENDING, index=True, max_length=16)
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    decision_reason: str | None = None
+    edits: dict[str, Any] | None = SQLField(default=None, sa_column=Column(JSON))
+    like_this: bool = False
+
+
+class ApprovalPublic(BaseModel):
+    id: str
+    task_id: str
+    kind: str
+    action: str
+    params: dict[str, Any]
+    target: str | None
+    screenshot_url: str | None
+    model_reason: str | None
+    risk: str
+    policy_reason: str
+    cost_so_far_usd: float
+    page_url: str | None
+    status: str
+    created_at: datetime
+    expires_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    edits: dict[str, Any] | None = Field(None, description="Changed parameters, validated like the original.")
+    like_this: bool = Field(False, description="Also allow actions like this one for the rest of the task.")
+
+
+class RejectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(None, max_length=2000)
