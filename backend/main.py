@@ -15,7 +15,7 @@ from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
 from backend.api.ratelimit import FailureLimiter
-from backend.api.routes import actions, approvals, audit, clients, health, pair, rules, state, tasks
+from backend.api.routes import actions, approvals, audit, clients, health, pair, rules, state, tasks, usage
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
@@ -25,21 +25,32 @@ log = logging.getLogger(__name__)
 
 
 def start_agent_parts(ctx: AppContext) -> None:
-    """The agent's browser (started on first use, so a server without tasks costs no Chromium) and the executor."""
+    """The ledger, the agent's browser (started on first use), the executor and, with a model key, the agent."""
+    from backend.agent.llm import NO_KEY_MESSAGE, ModelClient
+    from backend.agent.loop import Agent, AgentSettings
+    from backend.agent.runner import TaskRunner
     from backend.browser.flags import find_chromium
     from backend.browser.gate import WriteGate
     from backend.browser.session import BrowserSession
+    from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
 
+    ctx.book = Book(ctx.engine, ctx.clock, ctx.bus)
     chromium = find_chromium(ctx.settings.chromium)
     if chromium is None:
-        log.warning(
-            "No Chromium found: Deputy serves its API, but tasks cannot run. `deputy doctor` says how to fix it."
-        )
+        ctx.agent_unavailable = "No Chromium is installed, so tasks cannot run. `deputy doctor` says how to fix it."
+        log.warning(ctx.agent_unavailable)
         return
     files = ctx.settings.data_dir / "files"
     ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
-    ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files)
+    ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, cost_of=ctx.book.spent)
+    key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
+    if not key:
+        ctx.agent_unavailable = NO_KEY_MESSAGE
+        return
+    model = ModelClient(key, ctx.settings.model, ctx.settings.anthropic_base_url)
+    agent = Agent(ctx.engine, ctx.executor, ctx.book, ctx.bus, ctx.clock, model, AgentSettings())
+    ctx.runner = TaskRunner(agent)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
@@ -59,13 +70,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.bus.bind(ctx.loop)
         start_agent_parts(ctx)
         yield
+        if ctx.runner is not None:
+            await ctx.runner.stop_all()
+            await ctx.runner.agent.model.close()
         if ctx.browser is not None:
             await ctx.browser.stop()
         engine.dispose()
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, clients, state, actions, tasks, approvals, audit, rules):
+    for module in (health, pair, clients, state, actions, tasks, approvals, audit, rules, usage):
         app.include_router(module.router)
     app.include_router(events.router)
 

@@ -3,7 +3,8 @@
 import asyncio
 import json
 import socket
-from collections.abc import Coroutine, Iterator
+import time
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,17 @@ class Deputy:
         """Run a coroutine on the server's loop, where its browser lives, and wait for the result."""
         return asyncio.run_coroutine_threadsafe(coro, self.ctx.loop).result(timeout)
 
+    def wait(self, check: Callable[[], Any], within: float = 30, what: str = "") -> Any:
+        """Poll until `check()` returns something truthy; fail with `what` after `within` seconds."""
+        deadline = time.monotonic() + within
+        while True:
+            found = check()
+            if found:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what or check}")
+            time.sleep(0.05)
+
     def post(self, path: str, body: object = None, token: str | None = None, **headers: str) -> httpx.Response:
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -89,9 +101,10 @@ class Deputy:
 
 
 @contextmanager
-def start_deputy(data_dir: Path, clock: ManualClock | None = None) -> Iterator[Deputy]:
+def start_deputy(data_dir: Path, clock: ManualClock | None = None, **settings_: Any) -> Iterator[Deputy]:
+    """A Deputy server; `settings_` are Settings fields, e.g. anthropic_api_key and anthropic_base_url."""
     sock = bind_loopback(0)
-    settings = Settings(data_dir=data_dir, port=sock.getsockname()[1])
+    settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)
     clock = clock or ManualClock()
     app = create_app(settings, clock)
     app.state.ctx.ws_auth_timeout = 0.5

@@ -17,7 +17,9 @@ from backend.events import EventBus
 from backend.models import Client
 
 if TYPE_CHECKING:
+    from backend.agent.runner import TaskRunner
     from backend.browser.session import BrowserSession
+    from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
 
 
@@ -32,6 +34,9 @@ class AppContext:
     browser: "BrowserSession | None" = None  # None when no Chromium is installed
     executor: "Executor | None" = None
     loop: asyncio.AbstractEventLoop | None = None  # the server's loop, where the browser lives
+    book: "Book | None" = None  # the ledger of model calls and the budgets
+    runner: "TaskRunner | None" = None  # None without a model key or a browser
+    agent_unavailable: str | None = None  # why tasks cannot run, for the user
 
 
 def get_context(request: Request) -> AppContext:

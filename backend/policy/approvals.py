@@ -69,9 +69,19 @@ def approve(
 ) -> Approval:
     approval = get_pending(session, approval_id, now)
     params = dict(approval.params)
-    if edits:
+    if edits and approval.kind == "budget":
+        extra = edits.get("add_usd")
+        if (
+            set(edits) != {"add_usd"}
+            or not isinstance(extra, int | float)
+            or isinstance(extra, bool)
+            or not 0 < extra <= 1000
+        ):
+            raise ApprovalError(422, "A budget approval takes one edit: add_usd, a positive number of dollars.")
+        params["add_usd"] = float(extra)
+    elif edits:
         if approval.kind != "action":
-            raise ApprovalError(422, "Only action approvals take edits.")
+            raise ApprovalError(422, "Only action and budget approvals take edits.")
         spec = registry.get(approval.action)
         if "ref" in edits and edits["ref"] != params.get("ref"):
             raise ApprovalError(422, "The target of an approval cannot be changed; reject it and ask instead.")

@@ -190,7 +190,7 @@ class Executor:
                 task_id, tab, spec, dumped, element, assessment, decision.reason, reason, proposal.items
             )
             if waits:
-                self._decided[approval.id] = asyncio.Event()
+                self.expect_answer(approval.id)
             return Outcome(
                 "pending", f"Waiting for the user's approval ({approval.id}): {decision.reason}", approval.id
             )
@@ -264,6 +264,10 @@ class Executor:
         with Session(self.engine) as session:
             approval = session.get(Approval, approval_id)
             return approval.target_identity if approval else None
+
+    def expect_answer(self, approval_id: str) -> None:
+        """Someone will wait for this approval: an answer wakes them instead of running it in the server."""
+        self._decided.setdefault(approval_id, asyncio.Event())
 
     def has_waiter(self, approval_id: str) -> bool:
         return approval_id in self._decided

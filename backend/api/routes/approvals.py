@@ -32,7 +32,7 @@ def _after_answer(ctx: AppContext, approval: Approval) -> None:
         return
     if executor.has_waiter(approval.id):
         executor.notify_decided(approval.id)
-    elif approval.status == ApprovalStatus.APPROVED and ctx.loop is not None:
+    elif approval.status == ApprovalStatus.APPROVED and approval.kind == "action" and ctx.loop is not None:
         # Nobody is waiting (the task's run ended or the server restarted): run it now, once.
         asyncio.run_coroutine_threadsafe(executor.run_approved(approval.id), ctx.loop)
 

@@ -1,23 +1,86 @@
-from typing import Annotated
+import asyncio
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from sqlmodel import col, select
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from backend.api.deps import AuthDep, SessionDep, not_found
-from backend.models import Task, TaskPublic
+from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.models import ModelCall, Task, TaskCreate, TaskPublic, TaskStatus
+from backend.tasks import new_task, set_status
 
 router = APIRouter(tags=["tasks"])
 
 
+def public(session: Session, task: Task) -> dict[str, Any]:
+    spend, steps = session.exec(
+        select(func.coalesce(func.sum(ModelCall.cost_usd), 0.0), func.count()).where(ModelCall.task_id == task.id)
+    ).one()
+    return {**TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"), "spend_usd": spend, "steps": steps}
+
+
+def _runner_or_refuse(ctx: AppContext) -> Any:
+    if ctx.runner is None:
+        raise HTTPException(409, ctx.agent_unavailable or "Deputy cannot run tasks right now.")
+    return ctx.runner
+
+
+@router.post("/api/tasks", status_code=201)
+def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
+    runner = _runner_or_refuse(ctx)
+    task = new_task(session, body.instruction, ctx.clock.now(), url=body.url, budget_usd=body.budget_usd)
+    session.commit()
+    session.refresh(task)
+    ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
+    assert ctx.loop is not None
+    ctx.loop.call_soon_threadsafe(runner.start, task.id)
+    return public(session, task)
+
+
 @router.get("/api/tasks")
-def list_tasks(_: AuthDep, session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[TaskPublic]:
+def list_tasks(
+    _: AuthDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    status: Annotated[TaskStatus | None, Query()] = None,
+) -> list[dict[str, Any]]:
     query = select(Task).order_by(col(Task.created_at).desc()).limit(limit)
-    return [TaskPublic.model_validate(t.model_dump()) for t in session.exec(query)]
+    if status is not None:
+        query = query.where(Task.status == status)
+    return [public(session, t) for t in session.exec(query)]
 
 
 @router.get("/api/tasks/{task_id}")
-def get_task(task_id: str, _: AuthDep, session: SessionDep) -> TaskPublic:
+def get_task(task_id: str, _: AuthDep, session: SessionDep) -> dict[str, Any]:
     task = session.get(Task, task_id)
     if task is None:
         raise not_found(f"Task {task_id!r}")
-    return TaskPublic.model_validate(task.model_dump())
+    return public(session, task)
+
+
+@router.post("/api/tasks/{task_id}/cancel")
+def cancel_task(task_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise not_found(f"Task {task_id!r}")
+    if task.status in (TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED):
+        raise HTTPException(409, f"Task {task_id} already ended ({task.status}).")
+    running = ctx.runner is not None and ctx.loop is not None and ctx.runner.is_running(task_id)
+    if running:
+        assert ctx.loop is not None and ctx.runner is not None
+        asyncio.run_coroutine_threadsafe(_cancel(ctx, task_id), ctx.loop).result(10)
+        session.refresh(task)
+    else:
+        set_status(session, task, TaskStatus.CANCELLED, ctx.clock.now(), "Cancelled by the user.")
+        session.commit()
+        ctx.bus.publish("task.finished", {"id": task_id, "status": "cancelled"})
+    return public(session, task)
+
+
+async def _cancel(ctx: AppContext, task_id: str) -> None:
+    assert ctx.runner is not None
+    ctx.runner.cancel(task_id)
+    for _ in range(100):
+        if not ctx.runner.is_running(task_id):
+            return
+        await asyncio.sleep(0.02)

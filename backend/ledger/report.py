@@ -1,0 +1,106 @@
+"""Spend beside outcomes: what Deputy cost, what it got done, and what was wasted."""
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlmodel import Session, col, select
+
+from backend.ledger.budgets import start_of_day
+from backend.models import AuditRecord, ModelCall, RuleKind, Task, TaskStatus, UserRule
+
+Period = Literal["day", "week", "month"]
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
+
+
+def period_start(period: Period, now: datetime) -> datetime:
+    return start_of_day(now) - timedelta(days=PERIOD_DAYS[period] - 1)
+
+
+def _per(spend: float, count: int) -> float | None:
+    return round(spend / count, 6) if count else None
+
+
+def usage_report(session: Session, period: Period, now: datetime) -> dict[str, Any]:
+    since = period_start(period, now)
+    calls = list(session.exec(select(ModelCall).where(col(ModelCall.at) >= since)))
+    records = list(session.exec(select(AuditRecord).where(col(AuditRecord.at) >= since)))
+    task_ids = {c.task_id for c in calls} | {r.task_id for r in records}
+    tasks = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(task_ids)))} if task_ids else {}
+    known = [c for c in calls if c.cost_usd is not None]
+    spend = round(sum(c.cost_usd for c in known if c.cost_usd is not None), 6)
+
+    spend_by_task: dict[str, float] = {}
+    tokens_by_task: dict[str, int] = {}
+    for c in calls:
+        spend_by_task[c.task_id] = spend_by_task.get(c.task_id, 0.0) + (c.cost_usd or 0.0)
+        tokens_by_task[c.task_id] = tokens_by_task.get(c.task_id, 0) + (
+            c.input_tokens + c.output_tokens + c.cache_creation_input_tokens + c.cache_read_input_tokens
+        )
+
+    done_by_task: dict[str, int] = {}
+    for r in records:
+        if r.kind == "executed" and r.verdict == "ok" and r.risk in ("write", "irreversible"):
+            done_by_task[r.task_id] = done_by_task.get(r.task_id, 0) + 1
+    outcomes = {
+        "actions_done": sum(done_by_task.values()),
+        "approvals_answered": sum(1 for r in records if r.kind == "decided" and r.actor.startswith("user:")),
+        "tasks_finished": sum(1 for t in tasks.values() if t.status == TaskStatus.FINISHED),
+    }
+    ended = (TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED)
+    wasted_tasks = [
+        t
+        for t in tasks.values()
+        if t.status in ended and not done_by_task.get(t.id) and t.status != TaskStatus.FINISHED
+    ]
+    loops = sum(1 for r in records if r.kind == "waste" and r.reason == "loop detected")
+
+    by_day: dict[str, float] = {}
+    for offset in range(PERIOD_DAYS[period]):
+        by_day[(since + timedelta(days=offset)).date().isoformat()] = 0.0
+    for c in known:
+        day = c.at.astimezone().date().isoformat() if c.at.tzinfo else c.at.date().isoformat()
+        if day in by_day:
+            by_day[day] = round(by_day[day] + (c.cost_usd or 0.0), 6)
+
+    day_rule = session.exec(select(UserRule).where(UserRule.kind == RuleKind.BUDGET_DAY)).first()
+    today = start_of_day(now)
+    spent_today = sum(
+        c.cost_usd or 0.0 for c in known if (c.at if c.at.tzinfo else c.at.replace(tzinfo=now.tzinfo)) >= today
+    )
+    day_usd = day_rule.value["usd"] if day_rule else None
+    top = sorted(spend_by_task.items(), key=lambda item: item[1], reverse=True)[:5]
+    return {
+        "period": period,
+        "since": since.isoformat(),
+        "spend_usd": spend,
+        "price_unknown_calls": len(calls) - len(known),
+        "calls": len(calls),
+        "tokens": {
+            "input": sum(c.input_tokens for c in calls),
+            "output": sum(c.output_tokens for c in calls),
+            "cache_read": sum(c.cache_read_input_tokens for c in calls),
+            "cache_write": sum(c.cache_creation_input_tokens for c in calls),
+        },
+        "budget": {
+            "day_usd": day_usd,
+            "day_left_usd": round(day_usd - spent_today, 6) if day_usd is not None else None,
+        },
+        "outcomes": outcomes,
+        "cost_per_outcome": {name: _per(spend, count) for name, count in outcomes.items()},
+        "waste": {
+            "usd": round(sum(spend_by_task.get(t.id, 0.0) for t in wasted_tasks), 6),
+            "tokens": sum(tokens_by_task.get(t.id, 0) for t in wasted_tasks),
+            "tasks": [{"id": t.id, "instruction": t.instruction, "status": t.status} for t in wasted_tasks],
+            "loops": loops,
+        },
+        "by_day": [{"day": day, "spend_usd": value} for day, value in by_day.items()],
+        "top_tasks": [
+            {
+                "id": task_id,
+                "instruction": tasks[task_id].instruction if task_id in tasks else "",
+                "status": tasks[task_id].status if task_id in tasks else "",
+                "spend_usd": round(value, 6),
+            }
+            for task_id, value in top
+        ],
+    }
