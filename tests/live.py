@@ -14,7 +14,7 @@ import httpx
 from sqlmodel import Session
 
 from backend import pairing
-from backend.clock import ManualClock
+from backend.clock import Clock, ManualClock
 from backend.config import Settings
 from backend.main import create_app
 from backend.servers import ThreadedServer, bind_loopback
@@ -43,7 +43,7 @@ def raw_request(port: int, head: str, body: bytes = b"") -> tuple[int, dict[str,
 class Deputy:
     server: ThreadedServer
     settings: Settings
-    clock: ManualClock
+    clock: Any  # a ManualClock unless the test asked for the real time
     app: object
 
     @property
@@ -101,7 +101,7 @@ class Deputy:
 
 
 @contextmanager
-def start_deputy(data_dir: Path, clock: ManualClock | None = None, **settings_: Any) -> Iterator[Deputy]:
+def start_deputy(data_dir: Path, clock: Clock | None = None, **settings_: Any) -> Iterator[Deputy]:
     """A Deputy server; `settings_` are Settings fields, e.g. anthropic_api_key and anthropic_base_url."""
     sock = bind_loopback(0)
     settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)

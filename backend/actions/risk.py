@@ -30,7 +30,6 @@ IRREVERSIBLE_NAMES = [
     r"transfer( now)?",
     r"share",
     r"publish",
-    r"forward",
     r"report (spam|phishing)",
 ]
 # Controls that change something a person can undo (archive, trash, labels).
@@ -50,11 +49,11 @@ WRITE_NAMES = [
     r"continue",
     r"next",
     r"apply",
-    r"reply",
-    r"compose",
     r"snooze",
     r"accept( all)?",
 ]
+# Controls that open a form to fill in; nothing leaves until its own Send, which is judged on its own.
+FORM_OPENERS = re.compile(r"^\W*(compose|new (message|mail|email)|reply( all)?|forward)\W*$", re.I)
 AFFIRMATIVE = re.compile(r"^(ok|okay|yes|confirm|continue|proceed|i understand|do it)\b", re.I)
 READ_ROLES = {"tab", "treeitem", "menu", "menubar", "tablist"}
 LOCAL_ROLES = {"checkbox", "radio", "switch", "option", "textbox", "searchbox", "combobox", "spinbutton", "slider"}
@@ -120,6 +119,8 @@ def _click_risk(target: Target) -> Assessment:
         # A row of a list (a mail, an order) opens when clicked; its text is content, not a command, and any
         # change it tries is held by the write gate.
         return Assessment(Risk.READ, f"the {target.tag} row in {target.context} opens that item")
+    if FORM_OPENERS.match(name) and target.form_method is None:
+        return Assessment(Risk.LOCAL, f"{what} only opens a form; nothing is sent until Send")
     if _IRREVERSIBLE.match(name):
         return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it")
     if target.dialog and _IRREVERSIBLE.search(target.dialog) and AFFIRMATIVE.match(name):

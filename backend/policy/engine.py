@@ -123,15 +123,14 @@ def _provenance(p: Proposal, ctx: PolicyContext) -> Decision | None:
     trusted = ctx.trusted_text.lower()
     if p.action == "navigate":
         url = str(p.params.get("url", ""))
-        host = (urlsplit(url).hostname or "").lower()
-        current = p.current_site.split(":")[0].lower()
-        if host and host != current and host not in trusted:
+        parts = urlsplit(url)
+        site = parts.netloc.lower()  # host and port: another port is another site
+        if site and site != p.current_site and site not in trusted:
             return Decision(
                 Verdict.DENY,
-                f"Opening {host} was not asked for by the user: addresses found on pages are never opened.",
+                f"Opening {site} was not asked for by the user: addresses found on pages are never opened.",
             )
-        query = urlsplit(url).query
-        if query and host != current and query.lower() not in trusted:
+        if parts.query and site != p.current_site and parts.query.lower() not in trusted:
             return Decision(Verdict.DENY, "Opening a URL that carries data to another site needs the user's own URL.")
     if p.action == "type_text":
         for address in EMAIL.findall(str(p.params.get("text", ""))):

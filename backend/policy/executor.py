@@ -140,8 +140,9 @@ class Executor:
             return Outcome("error", str(error), audit_id=audit_id)
         if spec.internal and origin == "model":
             message = f"{action} is not an action the model may use."
+            self._audit(task_id, "proposed", actor, action=action, params=raw_params, reason=reason)
             audit_id = self._audit(
-                task_id, "proposed", actor, action=action, params=raw_params, verdict="deny", reason=message
+                task_id, "decided", "policy", action=action, params=raw_params, verdict="deny", reason=message
             )
             return Outcome("denied", message, audit_id=audit_id)
         tab = await self.browser.tab(task_id)
