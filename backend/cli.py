@@ -286,6 +286,122 @@ def rules(
         fail("Use `deputy rules`, `deputy rules add KIND '{JSON}'` or `deputy rules delete ID`.")
 
 
+@app.command("run")
+def run_task(
+    instruction: Annotated[str, typer.Argument(help="What Deputy should do, in your words.")],
+    url: Annotated[str | None, typer.Option("--url", help="The page to start on.")] = None,
+    budget: Annotated[float | None, typer.Option("--budget", help="The most this task may spend, in dollars.")] = None,
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Run a task in the terminal: live steps and costs, approvals answered inline (y/n/e)."""
+    from backend.terminal import run_in_terminal
+
+    settings = load_settings(port, data_dir)
+    client = LocalClient(settings)
+    body = {"instruction": instruction, "url": url, "budget_usd": budget}
+    with ExitStack() as stack:
+        if client.health() is None:
+            start_background_server(settings, stack)
+        task = call(client, "POST", "/api/tasks", {k: v for k, v in body.items() if v is not None})
+        assert isinstance(task, dict)
+        token = settings.local_token_path.read_text().strip()
+        try:
+            status = run_in_terminal(console, client, token, settings.port, task)
+        except KeyboardInterrupt:
+            client.request("POST", f"/api/tasks/{task['id']}/cancel")
+            err.print("Cancelled.")
+            raise typer.Exit(130) from None
+        except ConnectionError as error:
+            fail(f"Lost the connection to Deputy: {error}")
+    if status != "finished":
+        raise typer.Exit(1)
+
+
+def start_background_server(settings: Settings, stack: ExitStack) -> None:
+    """Serve Deputy inside this command for its duration (used when no server is running)."""
+    from backend.main import create_app
+    from backend.servers import ThreadedServer, bind_loopback
+
+    require_data_dir(settings)
+    try:
+        sock = bind_loopback(settings.port)
+    except OSError as error:
+        fail(f"Port {settings.port} on 127.0.0.1 is in use by another program ({error.strerror}). Use --port.")
+    stack.enter_context(ThreadedServer(create_app(settings), sock=sock))
+
+
+@app.command()
+def costs(
+    period: Annotated[str, typer.Option("--period", help="day, week or month")] = "day",
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Spend, tokens, outcomes and cost per outcome, and waste."""
+    from backend.ledger.report import PERIOD_DAYS, usage_report
+
+    if period not in PERIOD_DAYS:
+        fail(f"--period must be day, week or month, not {period!r}.")
+    settings = load_settings(port, data_dir)
+    with database(settings) as session:
+        report = usage_report(session, period, SystemClock().now())  # type: ignore[arg-type]
+    tokens = report["tokens"]
+    console.print(f"[bold]Spend this {period}[/]: ${report['spend_usd']:.4f} in {report['calls']} model calls")
+    if report["price_unknown_calls"]:
+        console.print(
+            f"[yellow]{report['price_unknown_calls']} calls used a model whose price is unknown (not counted).[/]"
+        )
+    console.print(
+        f"Tokens: input {tokens['input']}, output {tokens['output']}, cache read {tokens['cache_read']}, "
+        f"cache write {tokens['cache_write']}"
+    )
+    budget = report["budget"]
+    if budget["day_usd"] is not None:
+        console.print(f"Daily budget: ${budget['day_usd']:.2f}, ${budget['day_left_usd']:.4f} left today")
+    table = Table("outcome", "count", "cost per outcome")
+    for name, count in report["outcomes"].items():
+        per = report["cost_per_outcome"][name]
+        table.add_row(name.replace("_", " "), str(count), f"${per:.4f}" if per is not None else "-")
+    console.print(table)
+    waste = report["waste"]
+    console.print(
+        f"Waste: ${waste['usd']:.4f} ({waste['tokens']} tokens) on {len(waste['tasks'])} tasks that got nothing done; "
+        f"{waste['loops']} loops stopped"
+    )
+    if report["top_tasks"]:
+        top = Table("task", "status", "spend", "instruction")
+        for task in report["top_tasks"]:
+            top.add_row(task["id"], task["status"], f"${task['spend_usd']:.4f}", task["instruction"][:60])
+        console.print(top)
+
+
+@app.command()
+def browser(
+    show: Annotated[bool, typer.Option("--show", help="Open it with a window, to sign in to sites.")] = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Open the agent's browser profile with a window, so you can sign in to your sites once."""
+    import subprocess
+
+    from backend.browser.flags import CHROMIUM_ARGS, find_chromium
+
+    settings = load_settings(None, data_dir)
+    if not show:
+        fail("Use `deputy browser --show` to open the agent's browser with a window.")
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        fail("There is no display to show a window on. Run this from your desktop session.")
+    chromium = find_chromium(settings.chromium)
+    if chromium is None:
+        fail("No Chromium found. Install it with `sudo apt-get install chromium` (or set DEPUTY_CHROMIUM).")
+    profile = settings.data_dir / "browser-profile"
+    if (profile / "SingletonLock").is_symlink():
+        fail("The agent's browser is in use by Deputy's server. Stop Deputy first, then sign in.")
+    profile.mkdir(parents=True, exist_ok=True)
+    console.print(f"Opening the agent's browser ({profile}). Sign in to your sites, then close the window.")
+    # The person drives this window, so there is no write gate: Deputy is not acting.
+    subprocess.run([str(chromium), f"--user-data-dir={profile}", *CHROMIUM_ARGS], check=False)
+
+
 @app.command()
 def doctor(port: PortOption = None, data_dir: DataDirOption = None) -> None:
     """Check Chromium, the display, the data folder, the port and the model key, and say what to fix."""

@@ -17,7 +17,7 @@ from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_NOTICE, UNTRUSTE
 SNAPSHOT_MARK = "[page snapshot]"
 DROPPED = "[An earlier page snapshot was here; it was dropped to save tokens.]"
 KEEP_SNAPSHOTS = 2  # full snapshots kept when old ones are dropped
-DROP_AFTER = 6  # drop old snapshots once this many are in the history
+DROP_AFTER = 5  # drop old snapshots once this many full ones are in the history
 DIFF_SHARE = 0.4  # send a diff when fewer than this share of the page's lines changed
 
 
@@ -77,20 +77,23 @@ class Conversation:
         self.messages.append({"role": "user", "content": content})
         self._drop_old_snapshots()
 
-    def _snapshot_blocks(self) -> list[dict[str, Any]]:
+    def _page_blocks(self) -> list[dict[str, Any]]:
         return [
             block
             for message in self.messages
             if message["role"] == "user"
             for block in message["content"]
-            if block.get("type") == "text" and block["text"].startswith(SNAPSHOT_MARK) and block["text"] != DROPPED
+            if block.get("type") == "text" and block["text"].startswith(SNAPSHOT_MARK)
         ]
 
     def _drop_old_snapshots(self) -> None:
-        blocks = self._snapshot_blocks()
-        if len(blocks) >= DROP_AFTER:
-            for block in blocks[:-KEEP_SNAPSHOTS]:
-                block["text"] = DROPPED
+        """Once DROP_AFTER full snapshots are in the history, keep the last KEEP_SNAPSHOTS and what follows."""
+        pages = self._page_blocks()
+        full = [i for i, block in enumerate(pages) if block["text"].startswith(SNAPSHOT_MARK + "\n")]
+        if len(full) < DROP_AFTER:
+            return
+        for block in pages[: full[-KEEP_SNAPSHOTS]]:
+            block["text"] = DROPPED
 
     def request(self) -> dict[str, Any]:
         """System, tools and messages with cache breakpoints: end of tools, end of system, last block."""

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 from playwright.async_api import BrowserContext, Page, Playwright, Worker, async_playwright, expect
 from sqlmodel import Session
 
@@ -181,6 +182,22 @@ def deputy_on(data_dir: Path, port: int) -> Iterator[Deputy]:
     app = create_app(settings, clock)
     with ThreadedServer(app, sock=sock) as server:
         yield Deputy(server, settings, clock, app)
+
+
+@contextmanager
+def impostor_on(port: int = 0) -> Iterator[tuple[ThreadedServer, list[str]]]:
+    """A server that is not Deputy on a loopback port; it records each request, and whether it had a token."""
+    seen: list[str] = []
+    app = FastAPI()
+
+    @app.api_route("/{path:path}", methods=["GET", "POST"])
+    async def anything(path: str, request: Request) -> dict[str, str]:
+        token = " with a token" if "authorization" in request.headers else ""
+        seen.append(f"{request.method} /{path}{token}")
+        return {"status": "ok", "app": "something-else"}
+
+    with ThreadedServer(app, port=port) as server:
+        yield server, seen
 
 
 class WorkerSwitch:

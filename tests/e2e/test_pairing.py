@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
 from playwright.async_api import expect
 
 from backend.servers import ThreadedServer
-from tests.e2e.conftest import EXTENSION_ORIGIN, Chrome, api, pair_in_options
+from tests.e2e.conftest import EXTENSION_ORIGIN, Chrome, api, impostor_on, pair_in_options
 from tests.live import Deputy
 
 
@@ -22,17 +21,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def impostor() -> Iterator[tuple[ThreadedServer, list[str]]]:
-    """A server on a loopback port that is not Deputy; it records every request it gets."""
-    seen: list[str] = []
-    app = FastAPI()
-
-    @app.api_route("/{path:path}", methods=["GET", "POST"])
-    async def anything(path: str, request: Request) -> dict[str, str]:
-        seen.append(f"{request.method} /{path} {(await request.body()).decode()}")
-        return {"status": "ok", "app": "something-else"}
-
-    with ThreadedServer(app) as server:
-        yield server, seen
+    with impostor_on() as found:
+        yield found
 
 
 async def test_pairing_with_a_real_code_connects(chrome: Chrome, deputy: Deputy) -> None:
@@ -90,7 +80,7 @@ async def test_refuses_a_server_that_is_not_deputy(chrome: Chrome, impostor: tup
     await page.get_by_role("button", name="Pair", exact=True).click()
     await expect(page.locator("#pair-result")).to_contain_text(f"Port {server.port} answers, but not as Deputy")
     # It asked who was there, and sent the code nowhere.
-    assert seen == ["GET /api/health "]
+    assert seen == ["GET /api/health"]
 
 
 async def test_server_refuses_an_unpaired_extension(chrome: Chrome, deputy: Deputy) -> None:

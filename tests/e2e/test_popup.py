@@ -2,14 +2,16 @@
 
 import re
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
+from backend.servers import ThreadedServer
 from tests.e2e.conftest import (
     Chrome,
     Mailbox,
     api,
     approval,
     make_task,
+    on_server,
     propose_archive,
     record_call,
     save_look,
@@ -85,6 +87,40 @@ async def test_allow_like_this_lets_the_next_one_run(paired: Chrome, deputy: Dep
     assert await mailbox.whats() == ["archive", "archive"]
 
 
+async def test_editing_the_text_before_approving_runs_the_edited_text(
+    paired: Chrome, deputy: Deputy, air_server: ThreadedServer
+) -> None:
+    start = air_server.url + "/"
+    task = make_task(deputy, "Check in for booking DQ7K2M", start)
+
+    async def propose() -> str:
+        executor = deputy.ctx.executor
+        await executor.propose(task, "navigate", {"url": start})
+        snapshot = await (await deputy.ctx.browser.tab(task)).snapshot()
+        field = {e.name: e.ref for e in snapshot.elements.values() if e.role == "textbox"}
+        await executor.propose(task, "type_text", {"ref": field["Booking code"], "text": "DQ7K2M"})
+        # Typing and pressing Enter submits the form: that asks, with the typed text shown and editable.
+        params = {"ref": field["Last name"], "text": "Riviera", "submit": True}
+        outcome = await executor.propose(task, "type_text", params, reason="The name on the booking.", waits=False)
+        assert outcome.approval_id is not None, outcome.message
+        return outcome.approval_id
+
+    approval_id = await on_server(deputy, propose())
+    popup = await paired.popup()
+    card = popup.locator(f'article[data-id="{approval_id}"]')
+    await expect(card).to_contain_text("Riviera")
+    await card.get_by_role("button", name="Edit").click()
+    text = card.get_by_label("Text to put in the field")
+    await expect(text).to_be_focused()
+    await text.fill("Rivera")
+    await card.get_by_role("button", name="Approve").click()
+    await expect(card).to_have_count(0)
+    await until(lambda: _status(deputy, approval_id, "executed"), "the edited action to run")
+    assert (await approval(deputy, approval_id))["params"]["text"] == "Rivera"
+    # With the corrected name, the airline found the booking.
+    assert await until(lambda: _tab_url_ends(deputy, task, "/checkin/trip"), "the booking to be found")
+
+
 async def test_popup_is_usable_with_the_keyboard_alone(paired: Chrome, deputy: Deputy, mailbox: Mailbox) -> None:
     first = await propose_archive(deputy, mailbox)
     popup = await paired.popup()
@@ -153,6 +189,17 @@ async def test_unpaired_popup_leads_to_pairing(chrome: Chrome) -> None:
     await save_look(popup, "popup-unpaired")
 
 
+async def _status(deputy: Deputy, approval_id: str, status: str) -> bool:
+    return (await approval(deputy, approval_id))["status"] == status
+
+
+async def _tab_url_ends(deputy: Deputy, task_id: str, end: str) -> bool:
+    async def url() -> str:
+        return (await deputy.ctx.browser.tab(task_id)).url
+
+    return (await on_server(deputy, url())).endswith(end)
+
+
 async def _whats_equal(mailbox: Mailbox, expected: list[str]) -> bool:
     return await mailbox.whats() == expected
 
@@ -162,7 +209,7 @@ async def _clicked(deputy: Deputy, task_id: str) -> bool:
     return any(r["kind"] == "executed" and r["action"] == "click" for r in records)
 
 
-async def _focused_name(page) -> str:  # type: ignore[no-untyped-def]
+async def _focused_name(page: Page) -> str:
     return await page.evaluate(
         """() => {
           const el = document.activeElement;
@@ -174,8 +221,6 @@ async def _focused_name(page) -> str:  # type: ignore[no-untyped-def]
 
 
 async def _archive_next(deputy: Deputy, task_id: str) -> str:
-    from tests.e2e.conftest import on_server
-
     async def flow() -> str:
         tab = await deputy.ctx.browser.tab(task_id)
         executor = deputy.ctx.executor

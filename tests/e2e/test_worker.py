@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     api,
     approval,
     deputy_on,
+    impostor_on,
     make_task,
     pair_in_options,
     propose_archive,
@@ -137,6 +138,18 @@ async def test_deputy_restart_shows_disconnected_then_reconnects(
         await expect(page.locator("#connection")).to_contain_text(f"Connected to Deputy on port {port}")
         await api(second_run, "POST", f"/api/approvals/{pending}/reject", {"reason": "Changed my mind"})
         await expect(popup.locator(f'article[data-id="{pending}"]')).to_have_count(0)
+
+
+async def test_the_token_is_never_sent_to_a_server_that_is_not_deputy(chrome: Chrome, tmp_path: Path) -> None:
+    with deputy_on(tmp_path / "data", 0) as deputy:
+        port = deputy.port
+        await pair_in_options(chrome, deputy)
+    # Something else takes Deputy's port: the worker asks who is there, and stops at the answer.
+    with impostor_on(port) as (_, seen):
+        popup = await chrome.popup()
+        await expect(popup.get_by_role("heading", name="That port isn't Deputy")).to_be_visible(timeout=20_000)
+    assert seen
+    assert set(seen) == {"GET /api/health"}
 
 
 async def test_the_extension_refuses_a_revoked_token(paired: Chrome, deputy: Deputy) -> None:
