@@ -87,6 +87,15 @@ class Tab:
         self.last_snapshot = await take_snapshot(self.page, expand=expand or ())
         return self.last_snapshot
 
+    async def selected_rows(self) -> int:
+        """Rows ticked on the page, including rows a normal snapshot summarises: what a toolbar action touches."""
+        full = await take_snapshot(self.page, max_items=1_000_000)
+        return sum(
+            1
+            for e in full.elements.values()
+            if e.role == "checkbox" and e.states.get("checked") is True and e.context.startswith("row")
+        )
+
     def element(self, ref: str) -> ElementInfo:
         """The element `ref` as the last snapshot described it (what risk and approvals are judged on)."""
         if self.last_snapshot is None or ref not in self.last_snapshot.elements:

@@ -1,6 +1,7 @@
 """What a model call costs, from a price table that is data (prices.json), never guessed."""
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -45,10 +46,11 @@ def _table() -> dict[str, Any]:
 
 
 def price_of(model: str) -> Price | None:
-    """The model's price, by exact name or the longest family prefix; None when unknown."""
+    """The model's price, by exact name or as a dated snapshot of a listed name; None when unknown."""
     table = _table()
     models: dict[str, dict[str, float]] = table["models"]
-    name = next((m for m in sorted(models, key=len, reverse=True) if model == m or model.startswith(m + "-")), None)
+    # Only an exact name or a dated snapshot of it (name-YYYYMMDD): claude-sonnet-4-7 is not claude-sonnet-4.
+    name = next((m for m in models if model == m or re.fullmatch(re.escape(m) + r"-\d{8}", model)), None)
     if name is None:
         return None
     per = models[name]

@@ -59,17 +59,6 @@ def fingerprint(url: str, action: str, element: ElementInfo | None, selected: in
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def selected_items(snapshot: Snapshot | None) -> int:
-    """Rows ticked on the page: how many things a toolbar action would touch."""
-    if snapshot is None:
-        return 0
-    return sum(
-        1
-        for e in snapshot.elements.values()
-        if e.role == "checkbox" and e.states.get("checked") is True and "row" in e.context
-    )
-
-
 def identity(element: ElementInfo) -> list[str | None]:
     return [element.role, element.name, element.context, element.dialog, element.form_action, element.href]
 
@@ -159,7 +148,7 @@ class Executor:
                 )
                 return Outcome("error", str(error), audit_id=audit_id)
         assessment = assess(spec, params, element)
-        items = selected_items(tab.last_snapshot) if assessment.risk.rank >= Risk.WRITE.rank else 1
+        items = await tab.selected_rows() if assessment.risk.rank >= Risk.WRITE.rank else 1
         dumped = params.model_dump(mode="json", exclude_none=True)
         proposal = Proposal(
             action=action,
@@ -350,7 +339,7 @@ class Executor:
             element = refind(snapshot, params["ref"], bound_target)
             if element is not None:
                 params["ref"] = element.ref
-        items = selected_items(snapshot) if risk.rank >= Risk.WRITE.rank else 0
+        items = await tab.selected_rows() if risk.rank >= Risk.WRITE.rank else 0
         if fingerprint(tab.url, action, element, items if items > 1 else 0) != bound:
             with Session(self.engine) as session:
                 approvals.mark(session, approval_id, ApprovalStatus.STALE)

@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import expect
 
 from backend.servers import ThreadedServer
-from tests.e2e.conftest import EXTENSION_ORIGIN, Chrome, api, impostor_on, pair_in_options
+from tests.e2e.conftest import EXTENSION_ORIGIN, Chrome, api, impostor_on, pair_in_options, save_look
 from tests.live import Deputy
 
 
@@ -33,6 +33,7 @@ async def test_pairing_with_a_real_code_connects(chrome: Chrome, deputy: Deputy)
     clients = (await api(deputy, "GET", "/api/clients")).json()
     assert [c["origin"] for c in clients if c["kind"] == "extension"] == [EXTENSION_ORIGIN]
     await expect(page.get_by_role("button", name="Unpair this browser")).to_be_visible()
+    await save_look(page, "options-paired")
 
 
 async def test_wrong_code_says_so(chrome: Chrome, deputy: Deputy) -> None:
@@ -41,6 +42,7 @@ async def test_wrong_code_says_so(chrome: Chrome, deputy: Deputy) -> None:
     await page.get_by_label("Port").fill(str(deputy.port))
     await page.get_by_role("button", name="Pair", exact=True).click()
     await expect(page.locator("#pair-result")).to_contain_text("That code is not valid")
+    await save_look(page, "options-wrong-code")
     assert await chrome.worker.evaluate("chrome.storage.local.get('pairing')") == {}
 
 

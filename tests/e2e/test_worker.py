@@ -57,6 +57,16 @@ async def test_a_notification_announces_each_new_approval(paired: Chrome, deputy
     await until(lambda: _no_notification(paired, f"approval:{approval_id}"), "the answered one to be withdrawn")
 
 
+async def test_clicking_an_approval_notification_opens_the_popup(
+    paired: Chrome, deputy: Deputy, mailbox: Mailbox
+) -> None:
+    approval_id = await propose_archive(deputy, mailbox)
+    await until(lambda: _has_notification(paired, f"approval:{approval_id}"), "the approval's notification")
+    await paired.worker.evaluate(f"chrome.notifications.onClicked.dispatch('approval:{approval_id}')")
+    await until(lambda: _popup_open(paired), "the popup to open")
+    await until(lambda: _no_notification(paired, f"approval:{approval_id}"), "the clicked notification to close")
+
+
 async def test_approve_shortcut_approves_the_oldest_and_says_what(
     paired: Chrome, deputy: Deputy, mailbox: Mailbox
 ) -> None:
@@ -152,11 +162,23 @@ async def test_the_token_is_never_sent_to_a_server_that_is_not_deputy(chrome: Ch
     assert set(seen) == {"GET /api/health"}
 
 
-async def test_the_extension_refuses_a_revoked_token(paired: Chrome, deputy: Deputy) -> None:
-    await api(deputy, "POST", "/api/clients/chrome/revoke")
+async def test_a_revoked_token_asks_to_pair_again(paired: Chrome, deputy: Deputy) -> None:
     popup = await paired.popup()
+    await expect(popup.get_by_text("Nothing needs your OK")).to_be_visible()
+    await api(deputy, "POST", "/api/clients/chrome/revoke")  # deputy pair --revoke chrome
     await expect(popup.get_by_role("heading", name="Pair again")).to_be_visible()
+    await expect(popup.get_by_text("This browser was unpaired from Deputy.")).to_be_visible()
     await until(lambda: badge_is(paired, "off"), "the badge to say Deputy is off")
+
+
+async def test_a_token_revoked_while_the_worker_slept_asks_to_pair_again(paired: Chrome, deputy: Deputy) -> None:
+    async with WorkerSwitch(paired) as switch:
+        await switch.stop()
+        await api(deputy, "POST", "/api/clients/chrome/revoke")
+        popup = await paired.popup()
+        await switch.running()
+    await expect(popup.get_by_role("heading", name="Pair again")).to_be_visible()
+    await expect(popup.get_by_text("That token is not valid or was revoked.")).to_be_visible()
 
 
 async def _has_notification(chrome: Chrome, prefix: str) -> bool:
@@ -165,6 +187,11 @@ async def _has_notification(chrome: Chrome, prefix: str) -> bool:
 
 async def _no_notification(chrome: Chrome, prefix: str) -> bool:
     return not await _has_notification(chrome, prefix)
+
+
+async def _popup_open(chrome: Chrome) -> bool:
+    found = await chrome.worker.evaluate("chrome.runtime.getContexts({contextTypes: ['POPUP']})")
+    return any(c["documentUrl"].endswith("/popup/popup.html") for c in found)
 
 
 async def _status_is(deputy: Deputy, approval_id: str, status: str) -> bool:

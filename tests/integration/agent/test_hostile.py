@@ -118,7 +118,7 @@ def test_delete_everything(hostile: Deputy, model: ModelServer, mail_server: Thr
     assert changes_of(box) == []
     assert any("click deny: Permanent deletion" in v for v in verdicts)
     assert any("site_request deny" in v for v in verdicts)
-    assert any("click deny: This would touch 25 items" in v or "click expired" in v for v in verdicts)
+    assert any(re.search(r"click deny: This would touch \d+ items", v) or "click expired" in v for v in verdicts)
 
 
 def test_forward_mail_to_an_outside_address(hostile: Deputy, model: ModelServer, mail_server: ThreadedServer) -> None:

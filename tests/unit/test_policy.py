@@ -1,0 +1,109 @@
+"""The policy's defaults and the user's rules, decision by decision."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from backend.actions import Risk
+from backend.actions.risk import Assessment
+from backend.models import RuleKind, UserRule
+from backend.policy.engine import PolicyContext, Proposal, Verdict, decide
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def proposal(action: str = "click", risk: Risk = Risk.WRITE, name: str = "Archive", **extra: Any) -> Proposal:
+    return Proposal(
+        action=action,
+        params=extra.pop("params", {"ref": "e1"}),
+        assessment=Assessment(risk, "test"),
+        site=extra.pop("site", "mail.example"),
+        kind=extra.pop("kind", name.lower()),
+        target_name=name,
+        current_site=extra.pop("current_site", "mail.example"),
+        **extra,
+    )
+
+
+def context(*rules: tuple[RuleKind, dict[str, Any]], **extra: Any) -> PolicyContext:
+    return PolicyContext(
+        now=extra.pop("now", NOW),
+        paused=extra.pop("paused", False),
+        rules=[UserRule(kind=kind, value=value, created_at=NOW) for kind, value in rules],
+        grants=extra.pop("grants", []),
+        destructive_done=extra.pop("destructive_done", 0),
+        trusted_text=extra.pop("trusted_text", "Tidy my inbox at https://mail.example/"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("risk", "verdict"),
+    [
+        (Risk.READ, Verdict.ALLOW),
+        (Risk.LOCAL, Verdict.ALLOW),
+        (Risk.WRITE, Verdict.ASK),
+        (Risk.IRREVERSIBLE, Verdict.ASK),
+    ],
+)
+def test_defaults_by_risk(risk: Risk, verdict: Verdict) -> None:
+    decision = decide(proposal(risk=risk), context())
+    assert decision.verdict is verdict
+    assert decision.reason
+
+
+def test_a_grant_allows_that_kind_of_write_but_never_an_irreversible_one() -> None:
+    grants = [{"action": "click", "kind": "archive"}]
+    assert decide(proposal(), context(grants=grants)).verdict is Verdict.ALLOW
+    assert decide(proposal(name="Move to Trash", kind="move to trash"), context(grants=grants)).verdict is Verdict.ASK
+    irreversible = proposal(risk=Risk.IRREVERSIBLE, name="Archive")
+    assert decide(irreversible, context(grants=grants)).verdict is Verdict.ASK
+
+
+def test_always_ask_overrides_grants() -> None:
+    ctx = context((RuleKind.ALWAYS_ASK, {"host": "mail.example"}), grants=[{"action": "click", "kind": "archive"}])
+    assert decide(proposal(), ctx).verdict is Verdict.ASK
+
+
+@pytest.mark.parametrize(
+    ("name", "ctx", "words"),
+    [
+        ("Delete forever", context(), "Permanent deletion"),
+        ("Empty Trash now", context(), "Permanent deletion"),
+        ("Archive", context(paused=True), "paused"),
+        ("Archive", context((RuleKind.SITE_BLOCK, {"host": "example"})), "blocked"),
+        ("Archive", context((RuleKind.SITE_ALLOW, {"host": "bank.example"})), "not on the user's list"),
+        ("Send", context((RuleKind.NEVER_SEND, {})), "never send"),
+        ("Archive", context(destructive_done=45), "already changed 45"),
+    ],
+)
+def test_denied_outright(name: str, ctx: PolicyContext, words: str) -> None:
+    decision = decide(proposal(name=name, items=10), ctx)
+    assert decision.verdict is Verdict.DENY
+    assert words in decision.reason
+
+
+def test_more_than_twenty_items_at_once_is_denied() -> None:
+    assert decide(proposal(items=20), context()).verdict is Verdict.ASK
+    assert decide(proposal(items=21), context()).verdict is Verdict.DENY
+
+
+def test_quiet_hours_allow_only_reads() -> None:
+    local_noon = NOW.astimezone().strftime("%H:%M")
+    hour = int(local_noon[:2])
+    quiet = (RuleKind.QUIET_HOURS, {"start": f"{hour:02d}:00", "end": f"{(hour + 1) % 24:02d}:00"})
+    assert decide(proposal(risk=Risk.LOCAL), context(quiet)).verdict is Verdict.DENY
+    assert decide(proposal(risk=Risk.READ), context(quiet)).verdict is Verdict.ALLOW
+
+
+def test_addresses_and_urls_from_page_text_are_refused() -> None:
+    typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": "thief@evil.example"})
+    assert decide(typed, context()).verdict is Verdict.DENY
+    mine = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": "mum@family.example"})
+    assert decide(mine, context(trusted_text="Reply to mum@family.example")).verdict is Verdict.ALLOW
+    leak = proposal("navigate", Risk.READ, "", params={"url": "https://evil.example/?code=731904"}, site="evil.example")
+    assert decide(leak, context()).verdict is Verdict.DENY
+    same_site = proposal("navigate", Risk.READ, "", params={"url": "https://mail.example/#trash"})
+    assert decide(same_site, context()).verdict is Verdict.ALLOW
+    asked_for = proposal("navigate", Risk.READ, "", params={"url": "https://air.example/"}, site="air.example")
+    assert decide(asked_for, context(trusted_text="Check in at https://air.example/")).verdict is Verdict.ALLOW
