@@ -11,6 +11,8 @@ from backend.servers import ThreadedServer
 
 
 async def element(page: Page, role: str, name: str | re.Pattern[str]) -> ElementInfo:
+    # The apps render in script: wait for the control as a person would see it, then snapshot.
+    await expect(page.get_by_role(role, name=name, exact=True).first).to_be_visible()  # type: ignore[arg-type]
     snap = await take_snapshot(page, max_items=1000)
     pattern = name if isinstance(name, re.Pattern) else re.compile(re.escape(name))
     found = [e for e in snap.elements.values() if e.role == role and pattern.fullmatch(e.name)]
@@ -46,9 +48,9 @@ async def test_demo_mail_buttons(page: Page, mail_server: ThreadedServer) -> Non
 
 async def test_demo_mail_delete_forever_in_trash(page: Page, mail_server: ThreadedServer) -> None:
     box = (await (await page.request.post(f"{mail_server.url}/_test/mailboxes")).json())["url"]
-    await page.goto(box)
-    await page.get_by_role("checkbox", name="Select", exact=True).first.check()
-    await page.get_by_role("button", name="Delete", exact=True).click()
+    listed = await (await page.request.get(f"{box}api/messages?view=inbox")).json()
+    first = (listed.get("messages") or listed.get("items"))[0]["id"]
+    assert (await page.request.post(f"{box}api/messages/trash", data={"ids": [first]})).ok
     await page.goto(box + "#trash")
     await page.get_by_role("checkbox", name="Select", exact=True).first.check()
     assert click_risk(await element(page, "button", "Delete forever")) is Risk.IRREVERSIBLE
