@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from backend.browser.flags import find_chromium
 from backend.browser.gate import WriteGate
 from backend.browser.session import BrowserSession
+from backend.browser.tab import Tab
 from backend.clock import SystemClock
 from backend.demo.changelog import ChangeLog
 from backend.servers import ThreadedServer
@@ -106,3 +107,12 @@ async def eventually(check: Callable[[], object], within: float = 5.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"still not true after {within} s: {check.__doc__ or check}")
         await asyncio.sleep(0.05)
+
+
+async def on_trap_page(session: BrowserSession, site: TrapSite, name: str, role: str | None = None) -> tuple[Tab, str]:
+    """Task t1's tab on the trap page, and the ref of the element called `name`."""
+    tab = await session.tab("t1")
+    await tab.navigate(f"{site.url}/trap")
+    snap = await tab.snapshot()
+    ref = next(e.ref for e in snap.elements.values() if e.name == name and role in (None, e.role))
+    return tab, ref

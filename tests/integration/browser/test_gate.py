@@ -4,7 +4,7 @@ from playwright.async_api import expect
 
 from backend.browser.gate import Clearance
 from backend.browser.session import BrowserSession
-from tests.integration.browser.conftest import TrapSite, eventually
+from tests.integration.browser.conftest import TrapSite, eventually, on_trap_page
 
 
 def blocked(session: BrowserSession) -> list[str]:
@@ -14,10 +14,7 @@ def blocked(session: BrowserSession) -> list[str]:
 async def test_harmless_looking_click_that_posts_a_deletion_is_held(
     session: BrowserSession, trap_site: TrapSite
 ) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Show details")
+    tab, ref = await on_trap_page(session, trap_site, "Show details")
     async with session.gate.cleared("t1", Clearance("a1", writes=False)):  # a read, as it looked
         await tab.click(ref)
         await tab.settle()
@@ -34,10 +31,7 @@ async def test_harmless_looking_click_that_posts_a_deletion_is_held(
 async def test_write_passes_during_a_cleared_action_and_is_attributed(
     session: BrowserSession, trap_site: TrapSite
 ) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Show details")
+    tab, ref = await on_trap_page(session, trap_site, "Show details")
     async with session.gate.cleared("t1", Clearance("a2", writes=True)):
         await tab.click(ref)
         await tab.settle()
@@ -68,10 +62,7 @@ async def test_auto_submitting_page_sends_nothing(session: BrowserSession, trap_
 async def test_get_form_submitted_by_a_cleared_action_goes_through(
     session: BrowserSession, trap_site: TrapSite
 ) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Search" and e.role == "button")
+    tab, ref = await on_trap_page(session, trap_site, "Search", "button")
     async with session.gate.cleared("t1", Clearance("a3", writes=False)):
         await tab.click(ref)
         await tab.page.wait_for_url("**/search?q=x")
@@ -79,10 +70,7 @@ async def test_get_form_submitted_by_a_cleared_action_goes_through(
 
 
 async def test_post_form_submission_is_held_without_clearance(session: BrowserSession, trap_site: TrapSite) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Subscribe")
+    tab, ref = await on_trap_page(session, trap_site, "Subscribe")
     async with session.gate.cleared("t1", Clearance("a4", writes=False)):
         await tab.click(ref)
         await tab.settle()
@@ -93,10 +81,7 @@ async def test_post_form_submission_is_held_without_clearance(session: BrowserSe
 async def test_confirm_dialogs_are_dismissed_unless_accepting_was_approved(
     session: BrowserSession, trap_site: TrapSite
 ) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Remove")
+    tab, ref = await on_trap_page(session, trap_site, "Remove")
     async with session.gate.cleared("t1", Clearance("a5", writes=True)):
         await tab.click(ref)
         await tab.settle()

@@ -6,14 +6,11 @@ from pathlib import Path
 
 from backend.browser.gate import Clearance
 from backend.browser.session import BrowserSession
-from tests.integration.browser.conftest import TrapSite
+from tests.integration.browser.conftest import TrapSite, on_trap_page
 
 
 async def test_a_step_that_opens_a_new_tab_is_followed(session: BrowserSession, trap_site: TrapSite) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Open in new tab")
+    tab, ref = await on_trap_page(session, trap_site, "Open in new tab")
     async with session.gate.cleared("t1", Clearance("a1", writes=False)):
         await tab.click(ref)
         await tab.settle()
@@ -35,10 +32,7 @@ async def test_tasks_get_their_own_tabs(session: BrowserSession, trap_site: Trap
 async def test_downloads_are_saved_to_the_data_folder(
     session: BrowserSession, trap_site: TrapSite, tmp_path: Path
 ) -> None:
-    tab = await session.tab("t1")
-    await tab.navigate(f"{trap_site.url}/trap")
-    snap = await tab.snapshot()
-    ref = next(e.ref for e in snap.elements.values() if e.name == "Get file")
+    tab, ref = await on_trap_page(session, trap_site, "Get file")
     async with session.gate.cleared("t1", Clearance("a1", writes=False)):
         saved = await tab.download(ref, session.files_dir / "downloads")
     assert saved.parent == tmp_path / "files" / "downloads"
