@@ -269,7 +269,8 @@ class TaskRun:
             if result is not None and result.finished:
                 self.stop(TaskStatus.FINISHED if result.ok else TaskStatus.FAILED, result.summary)
             elif outcome.status == "done" and result is not None and result.question:
-                self.stop(TaskStatus.WAITING, f"Deputy asks: {result.question}")
+                # The task ends with the question; the person answers by starting the next task.
+                self.stop(TaskStatus.FINISHED, f"Deputy asks: {result.question}")
             key = json.dumps(
                 [self.last_snapshot.fingerprint if self.last_snapshot else "", use["name"], use.get("input")]
             )
