@@ -27,7 +27,7 @@ from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
 from backend.ledger.pricing import worst_case_cost
-from backend.models import Approval, ApprovalStatus, AppState, AuditRecord, Task, TaskStatus
+from backend.models import Approval, ApprovalStatus, AppState, Task, TaskStatus
 from backend.policy.executor import Executor, Outcome
 from backend.tasks import set_status
 
@@ -144,18 +144,7 @@ class TaskRun:
         log.info("Task %s ended: %s (%s).", self.task_id, status.value, summary)
 
     def _audit(self, kind: str, reason: str, detail: dict[str, Any] | None = None) -> None:
-        with Session(self.agent.engine) as session:
-            session.add(
-                AuditRecord(
-                    task_id=self.task_id,
-                    at=self.agent.clock.now(),
-                    kind=kind,
-                    actor="agent",
-                    reason=reason,
-                    detail=detail,
-                )
-            )
-            session.commit()
+        self.agent.executor.audit.append(self.task_id, kind, "agent", reason=reason, detail=detail)
 
     def _paused(self) -> bool:
         with Session(self.agent.engine) as session:
@@ -321,10 +310,10 @@ class TaskRun:
         with Session(agent.engine) as session:
             session.add(approval)
             session.commit()
-        agent.executor.expect_answer(approval_id)
+        agent.executor.answers.expect(approval_id)
         agent.bus.publish("approval.created", {"id": approval_id, "task_id": self.task_id, "action": "raise_budget"})
         self.status(TaskStatus.WAITING, f"Paused before a call that could cross the budget; approval {approval_id}.")
-        status = await agent.executor.wait_for(approval_id)
+        status = await agent.executor.answers.wait(approval_id)
         if status is not ApprovalStatus.APPROVED:
             self.stop(TaskStatus.FAILED, f"Stopped at the budget (${over.limit:.4f}); no more budget was given.")
             return False

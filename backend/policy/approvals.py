@@ -19,7 +19,7 @@ class ApprovalError(Exception):
         self.status = status
 
 
-def _aware(moment: datetime, like: datetime) -> datetime:
+def aware(moment: datetime, like: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=like.tzinfo)
 
 
@@ -27,7 +27,7 @@ def expire_due(session: Session, now: datetime) -> list[str]:
     """Mark pending approvals past their expiry as expired (which counts as rejected)."""
     expired = []
     for approval in session.exec(select(Approval).where(Approval.status == ApprovalStatus.PENDING)):
-        if _aware(approval.expires_at, now) <= now:
+        if aware(approval.expires_at, now) <= now:
             approval.status = ApprovalStatus.EXPIRED
             approval.decided_at = now
             approval.decided_by = "expiry"

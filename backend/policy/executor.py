@@ -5,8 +5,6 @@ result and audit record. It holds the registry's permit, so action functions can
 """
 
 import asyncio
-import hashlib
-import json
 import logging
 import secrets
 from collections.abc import Callable
@@ -14,7 +12,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -24,12 +21,15 @@ from backend.actions.registry import ActionContext, ActionInputError, ActionPara
 from backend.actions.risk import Assessment, assess, describe
 from backend.browser.gate import Clearance, GateEvent
 from backend.browser.session import BrowserSession
-from backend.browser.snapshot import ElementInfo, Snapshot
+from backend.browser.snapshot import ElementInfo
 from backend.browser.tab import BrowserActionError, Tab
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.models import Approval, ApprovalStatus, AppState, AuditRecord, Task, UserRule
 from backend.policy import approvals
+from backend.policy.answers import Answers
+from backend.policy.audit import AuditLog
+from backend.policy.binding import fingerprint, identity, refind, site_of
 from backend.policy.engine import PolicyContext, Proposal, Verdict, decide, grant_kind
 from backend.skills import mail
 
@@ -47,34 +47,6 @@ class Outcome:
     approval_id: str | None = None
     audit_id: int | None = None
     result: ActionResult | None = None
-
-
-def fingerprint(url: str, action: str, element: ElementInfo | None, selected: int) -> str:
-    """What an approval is bound to: the page, the action, the target as the user saw it, the rows ticked.
-
-    Parameters are not part of it: they are stored in the approval and run exactly as approved (with edits).
-    """
-    target = identity(element) if element is not None else None
-    blob = json.dumps([url, action, target, selected], sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def identity(element: ElementInfo) -> list[str | None]:
-    return [element.role, element.name, element.context, element.dialog, element.form_action, element.href]
-
-
-def refind(snapshot: Snapshot, ref: str, target: list[str | None] | None) -> ElementInfo | None:
-    """The approved target on the page now: by its ref, or after a reload by being the one element like it."""
-    same = snapshot.elements.get(ref)
-    if target is None or (same is not None and identity(same) == target):
-        return same
-    alike = [e for e in snapshot.elements.values() if identity(e) == target]
-    return alike[0] if len(alike) == 1 else None
-
-
-def site_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.netloc.lower() if parts.scheme in ("http", "https") else ""
 
 
 class Executor:
@@ -96,8 +68,8 @@ class Executor:
         self.screens_dir = files_dir / "screenshots"
         self.cost_of = cost_of
         self.approval_ttl = approval_ttl
-        self._decided: dict[str, asyncio.Event] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self.audit = AuditLog(engine, clock)
+        self.answers = Answers(engine, clock)
         browser.gate.listeners.append(self._on_gate_event)
         for known in mail.KNOWN_WRITES:
             if known not in browser.gate.known_writes:
@@ -117,20 +89,19 @@ class Executor:
     ) -> Outcome:
         """Propose an action. A proposer that `waits` will call resolve() on a pending outcome; for one that
         does not (an unattended run), an approval given later is executed by the server itself."""
-        self._loop = asyncio.get_running_loop()
         actor = origin
         try:
             spec = registry.get(action)
             params = spec.validate(raw_params)
         except (LookupError, ActionInputError) as error:
-            audit_id = self._audit(
+            audit_id = self.audit.append(
                 task_id, "proposed", actor, action=action, params=raw_params, verdict="invalid", reason=str(error)
             )
             return Outcome("error", str(error), audit_id=audit_id)
         if spec.internal and origin == "model":
             message = f"{action} is not an action the model may use."
-            self._audit(task_id, "proposed", actor, action=action, params=raw_params, reason=reason)
-            audit_id = self._audit(
+            self.audit.append(task_id, "proposed", actor, action=action, params=raw_params, reason=reason)
+            audit_id = self.audit.append(
                 task_id, "decided", "policy", action=action, params=raw_params, verdict="deny", reason=message
             )
             return Outcome("denied", message, audit_id=audit_id)
@@ -143,7 +114,7 @@ class Executor:
             try:
                 element = tab.element(ref)
             except BrowserActionError as error:
-                audit_id = self._audit(
+                audit_id = self.audit.append(
                     task_id, "proposed", actor, action=action, params=raw_params, verdict="invalid", reason=str(error)
                 )
                 return Outcome("error", str(error), audit_id=audit_id)
@@ -162,8 +133,8 @@ class Executor:
             origin=origin,
         )
         decision = decide(proposal, self._policy_context(task_id))
-        self._audit(task_id, "proposed", actor, action=action, params=dumped, risk=assessment.risk, reason=reason)
-        audit_id = self._audit(
+        self.audit.append(task_id, "proposed", actor, action=action, params=dumped, risk=assessment.risk, reason=reason)
+        audit_id = self.audit.append(
             task_id,
             "decided",
             "policy",
@@ -180,7 +151,7 @@ class Executor:
                 task_id, tab, spec, dumped, element, assessment, decision.reason, reason, proposal.items
             )
             if waits:
-                self.expect_answer(approval.id)
+                self.answers.expect(approval.id)
             return Outcome(
                 "pending", f"Waiting for the user's approval ({approval.id}): {decision.reason}", approval.id
             )
@@ -255,51 +226,9 @@ class Executor:
             approval = session.get(Approval, approval_id)
             return approval.target_identity if approval else None
 
-    def expect_answer(self, approval_id: str) -> None:
-        """Someone will wait for this approval: an answer wakes them instead of running it in the server."""
-        self._decided.setdefault(approval_id, asyncio.Event())
-
-    def has_waiter(self, approval_id: str) -> bool:
-        return approval_id in self._decided
-
-    def notify_decided(self, approval_id: str) -> None:
-        """Called (from any thread) after an approval was answered."""
-        loop = self._loop
-        event = self._decided.get(approval_id)
-        if loop is not None and event is not None:
-            loop.call_soon_threadsafe(event.set)
-
-    async def wait_for(self, approval_id: str, within: float | None = None) -> ApprovalStatus:
-        """Wait for the user's answer; an approval left past its expiry counts as expired."""
-        self._loop = asyncio.get_running_loop()
-        event = self._decided.setdefault(approval_id, asyncio.Event())
-        try:
-            while True:
-                with Session(self.engine) as session:
-                    approvals.expire_due(session, self.clock.now())
-                    session.commit()
-                    approval = session.get(Approval, approval_id)
-                    if approval is None:
-                        raise LookupError(f"No approval {approval_id!r}.")
-                    if approval.status != ApprovalStatus.PENDING:
-                        return ApprovalStatus(approval.status)
-                    left = (approvals._aware(approval.expires_at, self.clock.now()) - self.clock.now()).total_seconds()
-                # Wake on an answer, or now and then to notice expiry (the clock may be a test's).
-                wait = min(max(left, 0.05), 1.0) if within is None else max(min(left, 1.0, within), 0.0)
-                try:
-                    await asyncio.wait_for(event.wait(), wait)
-                except TimeoutError:
-                    if within is not None:
-                        within -= wait
-                        if within <= 0:
-                            return ApprovalStatus.PENDING
-                event.clear()
-        finally:
-            self._decided.pop(approval_id, None)
-
     async def resolve(self, approval_id: str, within: float | None = None) -> Outcome:
         """Wait for the answer to an approval and act on it: run it, or report the rejection."""
-        status = await self.wait_for(approval_id, within)
+        status = await self.answers.wait(approval_id, within)
         with Session(self.engine) as session:
             approval = session.get(Approval, approval_id)
             assert approval is not None
@@ -316,7 +245,6 @@ class Executor:
 
     async def run_approved(self, approval_id: str, actor: str | None = None) -> Outcome:
         """Run an approved action once, if the page is still as the user saw it."""
-        self._loop = asyncio.get_running_loop()
         with Session(self.engine) as session:
             approval = session.get(Approval, approval_id)
             if approval is None or approval.status != ApprovalStatus.APPROVED:
@@ -345,7 +273,7 @@ class Executor:
                 approvals.mark(session, approval_id, ApprovalStatus.STALE)
                 session.commit()
             message = "The page changed since the user approved this, so it was not done; propose it again."
-            audit_id = self._audit(
+            audit_id = self.audit.append(
                 task_id, "stale", "policy", action=action, params=params, approval_id=approval_id, reason=message
             )
             return Outcome("stale", message, approval_id, audit_id)
@@ -376,7 +304,7 @@ class Executor:
         dumped = params.model_dump(mode="json", exclude_none=True)
         if self._policy_context(task_id).paused:
             message = "Deputy is paused: nothing runs until the user resumes it."
-            audit_id = self._audit(
+            audit_id = self.audit.append(
                 task_id, "decided", "policy", action=spec.name, params=dumped, verdict="deny", reason=message
             )
             return Outcome("denied", message, approval_id, audit_id)
@@ -410,7 +338,7 @@ class Executor:
             "dialogs": dialogs,
             "data": result.data,
         }
-        audit_id = self._audit(
+        audit_id = self.audit.append(
             task_id,
             "executed",
             actor,
@@ -470,7 +398,9 @@ class Executor:
             if last.status != "done":
                 return last
         assert last is not None
-        self._audit(task_id, "undo", by, action=record.action, undoes=audit_id, reason=f"Undid record {audit_id}.")
+        self.audit.append(
+            task_id, "undo", by, action=record.action, undoes=audit_id, reason=f"Undid record {audit_id}."
+        )
         return last
 
     # ---- records ---------------------------------------------------------------------------------
@@ -478,7 +408,7 @@ class Executor:
     def _on_gate_event(self, event: GateEvent) -> None:
         if event.kind != "blocked" or event.task_id is None:
             return
-        self._audit(
+        self.audit.append(
             event.task_id,
             "blocked_write",
             "page",
@@ -486,40 +416,3 @@ class Executor:
             reason=event.detail,
             detail={"method": event.method, "url": event.url, "body": event.body, "resource": event.resource},
         )
-
-    def _audit(
-        self,
-        task_id: str,
-        kind: str,
-        actor: str,
-        *,
-        action: str | None = None,
-        params: dict[str, Any] | None = None,
-        verdict: str | None = None,
-        risk: Risk | None = None,
-        reason: str | None = None,
-        detail: dict[str, Any] | None = None,
-        approval_id: str | None = None,
-        undo: dict[str, Any] | None = None,
-        undoes: int | None = None,
-    ) -> int:
-        record = AuditRecord(
-            task_id=task_id,
-            at=self.clock.now(),
-            kind=kind,
-            action=action,
-            params=params,
-            actor=actor,
-            verdict=str(verdict) if verdict is not None else None,
-            risk=risk.value if risk else None,
-            reason=reason,
-            detail=detail,
-            approval_id=approval_id,
-            undo=undo,
-            undoes=undoes,
-        )
-        with Session(self.engine) as session:
-            session.add(record)
-            session.commit()
-            assert record.id is not None
-            return record.id

@@ -30,8 +30,8 @@ def _after_answer(ctx: AppContext, approval: Approval) -> None:
     executor = ctx.executor
     if executor is None:
         return
-    if executor.has_waiter(approval.id):
-        executor.notify_decided(approval.id)
+    if executor.answers.awaited(approval.id):
+        executor.answers.notify(approval.id)
     elif approval.status == ApprovalStatus.APPROVED and approval.kind == "action" and ctx.loop is not None:
         # Nobody is waiting (the task's run ended or the server restarted): run it now, once.
         asyncio.run_coroutine_threadsafe(executor.run_approved(approval.id), ctx.loop)
