@@ -1,0 +1,114 @@
+"""The `deputy` command's frame: settings, errors a person can read, and the way to the running server."""
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlmodel import Session
+
+from backend import pairing
+from backend.api_client import LocalClient, ServerUnavailable
+from backend.clock import SystemClock
+from backend.config import Settings
+from backend.db import create_schema, make_engine, session_scope
+from backend.doctor import Status, check_data_dir
+
+app = typer.Typer(
+    help="Deputy: a local web agent that asks before anything consequential.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+PortOption = Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default 8740 or DEPUTY_PORT).")]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Deputy's data folder (default: DEPUTY_DATA_DIR or the user data folder)."),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]Error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def load_settings(port: int | None = None, data_dir: Path | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if port is not None:
+        overrides["port"] = port
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = "DEPUTY_" + "_".join(str(p) for p in item["loc"]).upper() if item["loc"] else "settings"
+            problems.append(f"{name}: {item['msg']} (got {item.get('input')!r})")
+        fail("Bad setting. " + "; ".join(problems))
+
+
+def require_data_dir(settings: Settings) -> None:
+    check = check_data_dir(settings.data_dir)
+    if check.status is not Status.OK:
+        fail(f"{check.detail} {check.fix}")
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Session]:
+    require_data_dir(settings)
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        create_schema(engine)
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def fresh_code(settings: Settings) -> tuple[str, str]:
+    with database(settings) as session:
+        code, expires = pairing.new_code(session, SystemClock().now())
+    return code, expires.astimezone().strftime("%H:%M")
+
+
+def server_client(settings: Settings) -> LocalClient:
+    client = LocalClient(settings)
+    if client.health() is None:
+        fail(f"Deputy is not running on 127.0.0.1:{settings.port}. Start it with `deputy up`.")
+    return client
+
+
+def call(client: LocalClient, method: str, path: str, body: object = None) -> object:
+    try:
+        response = client.request(method, path, body)
+    except ServerUnavailable as error:
+        fail(str(error))
+    try:
+        payload = response.json()
+    except ValueError:
+        fail(f"Deputy answered {response.status_code} without a readable body.")
+    if response.status_code >= 400:
+        detail = payload.get("detail") if isinstance(payload, dict) else None
+        fail(str(detail or f"Deputy answered {response.status_code}."))
+    return payload
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        if os.environ.get("DEPUTY_DEBUG"):
+            raise
+        err.print(f"[bold red]Deputy hit an unexpected error:[/] {error}")
+        err.print("Run again with DEPUTY_DEBUG=1 to see the details, and please report it.")
+        sys.exit(1)
