@@ -101,9 +101,9 @@ class Deputy:
 
 
 @contextmanager
-def start_deputy(data_dir: Path, clock: Clock | None = None, **settings_: Any) -> Iterator[Deputy]:
-    """A Deputy server; `settings_` are Settings fields, e.g. anthropic_api_key and anthropic_base_url."""
-    sock = bind_loopback(0)
+def start_deputy(data_dir: Path, clock: Clock | None = None, port: int = 0, **settings_: Any) -> Iterator[Deputy]:
+    """A Deputy server on `port` (0: a free one); `settings_` are Settings fields, e.g. anthropic_api_key."""
+    sock = bind_loopback(port)
     settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)
     clock = clock or ManualClock()
     app = create_app(settings, clock)

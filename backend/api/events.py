@@ -100,5 +100,5 @@ async def events(websocket: WebSocket) -> None:
         ctx.bus.unsubscribe(sub)
         reader.cancel()
         log.info("Event client %s disconnected (%s).", client.name, reason)
-    with contextlib.suppress(RuntimeError):  # already closed by the other side
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # already closed by the other side
         await websocket.close(code, reason)

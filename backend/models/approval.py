@@ -50,6 +50,7 @@ class Approval(SQLModel, table=True):
 class ApprovalPublic(BaseModel):
     id: str
     task_id: str
+    task_instruction: str | None = None
     kind: str
     action: str
     params: dict[str, Any]

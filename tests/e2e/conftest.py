@@ -1,8 +1,8 @@
-"""The real extension in a real Chromium, talking to a real Deputy server that acts on Demo Mail.
+"""The real extension in a real Chromium, talking to a real Deputy server that acts on the demo sites.
 
 Each test gets a fresh Chromium profile with the unpacked extension loaded, and a fresh Deputy with its
-own data folder. Pending approvals come from Deputy's executor acting on a fresh mailbox; no model is
-involved.
+own data folder. Pending approvals come from Deputy's executor acting on a fresh mailbox (no model), or,
+in test_ask, from its agent driven by the scripted model server.
 """
 
 import asyncio
@@ -23,11 +23,8 @@ from playwright.async_api import BrowserContext, Page, Playwright, Worker, async
 from sqlmodel import Session
 
 from backend.browser.flags import CHROMIUM_ARGS, find_chromium
-from backend.clock import ManualClock
-from backend.config import Settings
 from backend.ledger.pricing import Usage
-from backend.main import create_app
-from backend.servers import ThreadedServer, bind_loopback
+from backend.servers import ThreadedServer
 from backend.tasks import new_task
 from tests.live import Deputy, start_deputy
 
@@ -71,7 +68,7 @@ class Chrome:
 
     @property
     def worker(self) -> Worker:
-        """The extension's service worker now running (a restarted worker is a new Worker)."""
+        """The extension's service worker (Chrome keeps its target across restarts, so this stays valid)."""
         workers = [w for w in self.context.service_workers if w.url.startswith(EXTENSION_ORIGIN)]
         assert workers, "the extension's service worker is not running"
         return workers[-1]
@@ -171,17 +168,6 @@ async def pair_in_options(chrome: Chrome, deputy: Deputy) -> Page:
     await page.get_by_role("button", name="Pair", exact=True).click()
     await expect(page.locator("#connection")).to_contain_text(f"Connected to Deputy on port {deputy.port}")
     return page
-
-
-@contextmanager
-def deputy_on(data_dir: Path, port: int) -> Iterator[Deputy]:
-    """Deputy on a given port (0: any free one) and data folder: how a test restarts the paired server."""
-    sock = bind_loopback(port)
-    settings = Settings(data_dir=data_dir, port=sock.getsockname()[1])
-    clock = ManualClock()
-    app = create_app(settings, clock)
-    with ThreadedServer(app, sock=sock) as server:
-        yield Deputy(server, settings, clock, app)
 
 
 @contextmanager

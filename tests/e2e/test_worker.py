@@ -10,7 +10,6 @@ from tests.e2e.conftest import (
     WorkerSwitch,
     api,
     approval,
-    deputy_on,
     impostor_on,
     make_task,
     pair_in_options,
@@ -19,7 +18,7 @@ from tests.e2e.conftest import (
     save_look,
     until,
 )
-from tests.live import Deputy
+from tests.live import Deputy, start_deputy
 
 RED = [217, 48, 37, 255]
 
@@ -130,7 +129,7 @@ async def test_deputy_restart_shows_disconnected_then_reconnects(
     chrome: Chrome, mailbox: Mailbox, tmp_path: Path
 ) -> None:
     data = tmp_path / "restarting"
-    with deputy_on(data, 0) as first_run:
+    with start_deputy(data) as first_run:
         port = first_run.port
         page = await pair_in_options(chrome, first_run)
         pending = await propose_archive(first_run, mailbox)
@@ -141,7 +140,7 @@ async def test_deputy_restart_shows_disconnected_then_reconnects(
     await expect(page.locator("#connection")).to_contain_text(f"Deputy is not answering on port {port}")
     await until(lambda: badge_is(chrome, "off"), "the badge to say Deputy is off")
     await save_look(popup, "popup-disconnected")
-    with deputy_on(data, port) as second_run:
+    with start_deputy(data, port=port) as second_run:
         # The extension retries with backoff and, once back, fetches what is pending again.
         await expect(popup.locator(f'article[data-id="{pending}"]')).to_be_visible(timeout=20_000)
         await expect(popup.locator("#conn")).to_have_text("Connected")
@@ -151,7 +150,7 @@ async def test_deputy_restart_shows_disconnected_then_reconnects(
 
 
 async def test_the_token_is_never_sent_to_a_server_that_is_not_deputy(chrome: Chrome, tmp_path: Path) -> None:
-    with deputy_on(tmp_path / "data", 0) as deputy:
+    with start_deputy(tmp_path / "data") as deputy:
         port = deputy.port
         await pair_in_options(chrome, deputy)
     # Something else takes Deputy's port: the worker asks who is there, and stops at the answer.

@@ -3,19 +3,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
-from backend.models import Approval, ApprovalPublic, ApprovalStatus, ApproveBody, Client, RejectBody
+from backend.models import Approval, ApprovalPublic, ApprovalStatus, ApproveBody, Client, RejectBody, Task
 from backend.policy import approvals
 
 router = APIRouter(tags=["approvals"])
 
 
-def public(approval: Approval) -> ApprovalPublic:
+def public(approval: Approval, instruction: str | None = None) -> ApprovalPublic:
     data = approval.model_dump()
     data["screenshot_url"] = f"/api/approvals/{approval.id}/screenshot" if approval.screenshot else None
+    data["task_instruction"] = instruction
     return ApprovalPublic.model_validate(data)
+
+
+def instructions(session: Session, approvals_: list[Approval]) -> dict[str, str]:
+    ids = {a.task_id for a in approvals_}
+    if not ids:
+        return {}
+    return {t.id: t.instruction for t in session.exec(select(Task).where(col(Task.id).in_(ids)))}
 
 
 def _actor(client: Client) -> str:
@@ -52,7 +60,9 @@ def list_approvals(
         query = query.where(Approval.status == status)
     if task_id is not None:
         query = query.where(Approval.task_id == task_id)
-    return [public(a) for a in session.exec(query)]
+    found = list(session.exec(query))
+    told = instructions(session, found)
+    return [public(a, told.get(a.task_id)) for a in found]
 
 
 @router.get("/api/approvals/{approval_id}")
@@ -60,7 +70,7 @@ def get_approval(approval_id: str, _: AuthDep, session: SessionDep) -> ApprovalP
     approval = session.get(Approval, approval_id)
     if approval is None:
         raise not_found(f"Approval {approval_id!r}")
-    return public(approval)
+    return public(approval, instructions(session, [approval]).get(approval.task_id))
 
 
 @router.get("/api/approvals/{approval_id}/screenshot")

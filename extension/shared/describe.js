@@ -1,0 +1,91 @@
+// How an approval reads to a person, built only from what the server sends: the approval itself and
+// the action registry (GET /api/actions). The extension keeps no action list of its own.
+
+import { humanize, usd } from "./format.js";
+
+export const RISK_LABEL = Object.freeze({
+  read: "Read only",
+  local: "Local change",
+  write: "Changes something",
+  irreversible: "Irreversible",
+});
+
+export function specFor(actions, name) {
+  return (actions ?? []).find((spec) => spec.name === name) ?? null;
+}
+
+function schemaOf(spec, param) {
+  return spec?.parameters?.properties?.[param] ?? null;
+}
+
+// A reference into the page snapshot (e12) means nothing to a person; the target already says it.
+function isReference(schema) {
+  if (!schema) return false;
+  const options = schema.anyOf ?? [schema];
+  return options.some((option) => typeof option.pattern === "string");
+}
+
+function labelOf(schema, param) {
+  const text = schema?.description?.replace(/\.$/, "").replace(/\s*\([^)]*\)$/, "");
+  return text || humanize(param);
+}
+
+// The parameters worth showing, in the registry's order, with a label a person understands.
+export function visibleParams(approval, spec) {
+  const rows = [];
+  for (const [name, value] of Object.entries(approval.params ?? {})) {
+    const schema = schemaOf(spec, name);
+    if (isReference(schema) || value === null || value === false) continue;
+    const shown =
+      value === true
+        ? "Yes"
+        : Array.isArray(value)
+          ? value.join(", ")
+          : typeof value === "object"
+            ? JSON.stringify(value)
+            : String(value);
+    rows.push({ name, label: labelOf(schema, name), value: shown });
+  }
+  return rows;
+}
+
+// Free-text parameters the user may rewrite before approving (a reply's body, a search text).
+export function editableParams(approval, spec) {
+  if (approval.kind !== "action" || !spec) return [];
+  return Object.entries(spec.parameters?.properties ?? {})
+    .filter(
+      ([name, schema]) =>
+        schema.type === "string" &&
+        !schema.pattern &&
+        !schema.enum &&
+        !schema.format &&
+        name in (approval.params ?? {}),
+    )
+    .map(([name, schema]) => ({
+      name,
+      label: labelOf(schema, name),
+      value: String(approval.params[name] ?? ""),
+      long: !schema.maxLength || schema.maxLength > 200,
+    }));
+}
+
+export function titleOf(approval) {
+  if (approval.kind === "budget") return "Spend more on this task";
+  return humanize(approval.action);
+}
+
+export function targetOf(approval) {
+  if (approval.target) return approval.target;
+  const text = Object.values(approval.params ?? {}).find((value) => typeof value === "string" && !/^e\d+$/.test(value));
+  return text ?? "";
+}
+
+// One line for a notification: "Click the button 'Archive' in toolbar"
+export function oneLine(approval) {
+  const target = targetOf(approval);
+  return target ? `${titleOf(approval)} ${target}` : titleOf(approval);
+}
+
+export function costLine(approval) {
+  return `${usd(approval.cost_so_far_usd, { precise: true })} spent on this task so far`;
+}

@@ -1,0 +1,53 @@
+// What the worker does with each server event: refresh the part of its state the event touches.
+
+import { SESSION } from "../shared/storage.js";
+import { renderBadge } from "./badge.js";
+import { announceNew, clearApproval } from "./notify.js";
+import { recordStep, refreshPending, refreshTasks, refreshUsage } from "./state.js";
+
+export const EVENT = Object.freeze({
+  APPROVAL_CREATED: "approval.created",
+  APPROVAL_DECIDED: "approval.decided",
+  STATE_CHANGED: "state.changed",
+  TASK_CREATED: "task.created",
+  TASK_UPDATED: "task.updated",
+  TASK_FINISHED: "task.finished",
+  STEP_STARTED: "step.started",
+  STEP_FINISHED: "step.finished",
+  USAGE_RECORDED: "usage.recorded",
+});
+
+export async function handleEvent(event, pairing) {
+  const data = event.data ?? {};
+  switch (event.type) {
+    case EVENT.APPROVAL_CREATED:
+      await announceNew(await refreshPending(pairing));
+      break;
+    case EVENT.APPROVAL_DECIDED:
+      await clearApproval(data.id);
+      await announceNew(await refreshPending(pairing));
+      break;
+    case EVENT.STATE_CHANGED:
+      await chrome.storage.session.set({
+        [SESSION.SERVER_STATE]: { paused: data.paused === true, updated_at: data.updated_at ?? null },
+      });
+      break;
+    case EVENT.TASK_CREATED:
+    case EVENT.TASK_UPDATED:
+    case EVENT.TASK_FINISHED:
+      await refreshTasks(pairing);
+      break;
+    case EVENT.STEP_STARTED:
+      await recordStep(data, false);
+      break;
+    case EVENT.STEP_FINISHED:
+      await recordStep(data, true);
+      break;
+    case EVENT.USAGE_RECORDED:
+      await Promise.all([refreshUsage(pairing), refreshTasks(pairing)]);
+      break;
+    default:
+      return; // hello, pong, and events this version does not show
+  }
+  await renderBadge();
+}

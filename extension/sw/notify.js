@@ -1,0 +1,59 @@
+// System notifications: one for each new approval (clicking it opens the popup on that approval),
+// and a receipt for whatever a keyboard shortcut did, so nothing is approved blind.
+
+import { oneLine, RISK_LABEL } from "../shared/describe.js";
+import { usd } from "../shared/format.js";
+import { SESSION } from "../shared/storage.js";
+
+const ICON = "icons/icon128.png";
+const APPROVAL_PREFIX = "approval:";
+const AT_MOST = 3; // more than this at once become one summary, not a wall of toasts
+
+async function show(id, options) {
+  try {
+    await chrome.notifications.create(id, { type: "basic", iconUrl: ICON, priority: 1, ...options });
+  } catch (error) {
+    console.warn(`Deputy could not show a notification: ${error.message}`);
+  }
+}
+
+export function approvalNotificationId(approvalId) {
+  return `${APPROVAL_PREFIX}${approvalId}`;
+}
+
+export function approvalIdOf(notificationId) {
+  return notificationId.startsWith(APPROVAL_PREFIX) ? notificationId.slice(APPROVAL_PREFIX.length) : null;
+}
+
+// Announce approvals not announced before; forget ids that are no longer pending.
+export async function announceNew(pending) {
+  const { [SESSION.NOTIFIED]: notified = [] } = await chrome.storage.session.get(SESSION.NOTIFIED);
+  const fresh = pending.filter((approval) => !notified.includes(approval.id)).reverse(); // oldest first
+  await chrome.storage.session.set({ [SESSION.NOTIFIED]: pending.map((approval) => approval.id) });
+  for (const approval of fresh.slice(0, AT_MOST)) {
+    await show(approvalNotificationId(approval.id), {
+      title: "Deputy asks before it acts",
+      message: oneLine(approval),
+      contextMessage: `${RISK_LABEL[approval.risk] ?? approval.risk} · ${usd(approval.cost_so_far_usd)} so far · click to review`,
+      requireInteraction: true,
+    });
+  }
+  if (fresh.length > AT_MOST) {
+    await show("approvals:more", {
+      title: "Deputy is waiting for you",
+      message: `${fresh.length - AT_MOST} more approvals are waiting. Open Deputy to review them.`,
+    });
+  }
+}
+
+export async function clearApproval(approvalId) {
+  try {
+    await chrome.notifications.clear(approvalNotificationId(approvalId));
+  } catch {
+    // already gone
+  }
+}
+
+export async function receipt(kind, title, message, contextMessage = "") {
+  await show(`receipt:${kind}:${Date.now()}`, { title, message, contextMessage });
+}

@@ -1,0 +1,132 @@
+// What the worker learns from the server, kept in chrome.storage.session so the popup can read it and
+// a restarted worker starts from it. Each refresh replaces one key with what the server says now.
+
+import { call, DeputyError } from "../shared/api.js";
+import { SESSION, STATUS } from "../shared/storage.js";
+
+const ACTIVE_TASK = new Set(["queued", "running", "waiting"]);
+
+// One refresh per kind at a time; a request made meanwhile runs once more afterwards, so a burst of
+// events costs two fetches and the stored value is never older than the last event.
+const inFlight = new Map();
+
+function coalesced(key, fetcher) {
+  const running = inFlight.get(key);
+  if (running) {
+    running.again = true;
+    return running.promise;
+  }
+  const entry = { again: false, promise: null };
+  entry.promise = (async () => {
+    try {
+      let result;
+      do {
+        entry.again = false;
+        result = await fetcher();
+      } while (entry.again);
+      return result;
+    } finally {
+      inFlight.delete(key);
+    }
+  })();
+  inFlight.set(key, entry);
+  return entry.promise;
+}
+
+export async function setConnection(status, detail = "", extra = {}) {
+  const { [SESSION.CONNECTION]: previous } = await chrome.storage.session.get(SESSION.CONNECTION);
+  const next = { attempt: 0, nextRetryAt: 0, ...(previous ?? {}), status, detail, ...extra };
+  if (previous?.status !== status) next.since = Date.now();
+  await chrome.storage.session.set({ [SESSION.CONNECTION]: next });
+  return next;
+}
+
+export async function getConnection() {
+  const { [SESSION.CONNECTION]: connection } = await chrome.storage.session.get(SESSION.CONNECTION);
+  return connection ?? { status: STATUS.UNPAIRED, attempt: 0, nextRetryAt: 0 };
+}
+
+export function refreshPending(pairing) {
+  return coalesced("pending", async () => {
+    const list = await call(pairing, "GET", "/api/approvals?status=pending");
+    list.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+    await chrome.storage.session.set({ [SESSION.PENDING]: list });
+    return list;
+  });
+}
+
+export function refreshTasks(pairing) {
+  return coalesced("tasks", async () => {
+    const list = await call(pairing, "GET", "/api/tasks?limit=50");
+    const active = list.filter((task) => ACTIVE_TASK.has(task.status));
+    const { [SESSION.STEPS]: steps = {} } = await chrome.storage.session.get(SESSION.STEPS);
+    const kept = Object.fromEntries(Object.entries(steps).filter(([id]) => active.some((task) => task.id === id)));
+    await chrome.storage.session.set({ [SESSION.TASKS]: active, [SESSION.STEPS]: kept });
+    return active;
+  });
+}
+
+export function refreshUsage(pairing) {
+  return coalesced("usage", async () => {
+    let usage;
+    try {
+      usage = { available: true, ...(await call(pairing, "GET", "/api/usage?period=day")) };
+    } catch (error) {
+      if (!(error instanceof DeputyError) || error.kind !== "not-found") throw error;
+      usage = { available: false };
+    }
+    await chrome.storage.session.set({ [SESSION.USAGE]: usage });
+    return usage;
+  });
+}
+
+export function refreshServerState(pairing) {
+  return coalesced("state", async () => {
+    const state = await call(pairing, "GET", "/api/state");
+    await chrome.storage.session.set({ [SESSION.SERVER_STATE]: state });
+    return state;
+  });
+}
+
+export function refreshActions(pairing) {
+  return coalesced("actions", async () => {
+    const actions = await call(pairing, "GET", "/api/actions");
+    await chrome.storage.session.set({ [SESSION.ACTIONS]: actions });
+    return actions;
+  });
+}
+
+export async function refreshAll(pairing) {
+  const results = await Promise.allSettled([
+    refreshActions(pairing),
+    refreshPending(pairing),
+    refreshTasks(pairing),
+    refreshUsage(pairing),
+    refreshServerState(pairing),
+  ]);
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+export async function recordStep(data, finished) {
+  if (!data?.task_id) return;
+  const { [SESSION.STEPS]: steps = {} } = await chrome.storage.session.get(SESSION.STEPS);
+  const previous = steps[data.task_id] ?? {};
+  steps[data.task_id] = finished
+    ? { ...previous, action: data.action, done: true, ok: data.ok, summary: data.summary ?? "", at: Date.now() }
+    : { action: data.action, params: data.params ?? {}, done: false, at: Date.now() };
+  await chrome.storage.session.set({ [SESSION.STEPS]: steps });
+}
+
+// Forget what a server said when the pairing changes or goes away.
+export async function clearServerData() {
+  await chrome.storage.session.remove([
+    SESSION.PENDING,
+    SESSION.ACTIONS,
+    SESSION.TASKS,
+    SESSION.STEPS,
+    SESSION.USAGE,
+    SESSION.SERVER_STATE,
+    SESSION.NOTIFIED,
+  ]);
+}
