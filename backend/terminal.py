@@ -27,6 +27,7 @@ class TaskView:
         self.instruction = instruction
         self.steps: list[tuple[str, str]] = []
         self.status = "starting"
+        self.page = ""
         self.summary = ""
         self.cost = 0.0
         self.tokens = {"input": 0, "output": 0, "cache_read": 0, "cache_write": 0}
@@ -39,6 +40,7 @@ class TaskView:
         elif kind == "step.finished" and self.steps:
             action, _ = self.steps[-1]
             mark = "ok" if data.get("ok") else "failed"
+            self.page = data.get("url") or self.page
             self.steps[-1] = (action, f"{mark}: {data.get('summary', '')}"[:100])
         elif kind == "usage.recorded":
             self.cost = data.get("task_spend_usd") or self.cost
@@ -61,7 +63,8 @@ class TaskView:
             style="cyan",
         )
         head = Text(f"{self.task_id} · {self.status} · {self.instruction[:80]}", style="bold")
-        return Group(head, table, meter, Text(self.summary[:200], style="dim"))
+        page = Text(f"page: {self.page}", style="dim") if self.page else Text("")
+        return Group(head, page, table, meter, Text(self.summary[:200], style="dim"))
 
 
 def _events(

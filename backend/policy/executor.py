@@ -359,7 +359,8 @@ class Executor:
                     session.add(task)
                     session.commit()
         self.bus.publish(
-            "step.finished", {"task_id": task_id, "action": spec.name, "ok": result.ok, "summary": result.summary}
+            "step.finished",
+            {"task_id": task_id, "action": spec.name, "ok": result.ok, "summary": result.summary, "url": tab.url},
         )
         message = result.summary
         if dialogs:

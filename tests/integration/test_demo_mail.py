@@ -255,6 +255,7 @@ async def test_select_all_on_a_page_then_archive(page: Page, box: Box) -> None:
     listing = (await box.get("api/messages", view="inbox")).json()
     first_page = [m["id"] for m in listing["messages"]]
     await page.goto(box.url)
+    await page.locator("tr.row").first.wait_for()  # the list renders in script; tick only once it is there
     await list_toolbar(page).get_by_role("checkbox", name="Select all").check()
     await expect(page.get_by_text("All 50 conversations on this page are selected.")).to_be_visible()
     await expect(page.get_by_role("checkbox", name="Select", exact=True).first).to_be_checked()
