@@ -37,11 +37,14 @@ class TaskView:
         kind = event.get("type")
         if kind == "step.started" and data.get("action"):
             self.steps.append((data["action"], "…"))
-        elif kind == "step.finished" and self.steps:
-            action, _ = self.steps[-1]
+        elif kind == "step.finished":
             mark = "ok" if data.get("ok") else "failed"
             self.page = data.get("url") or self.page
-            self.steps[-1] = (action, f"{mark}: {data.get('summary', '')}"[:100])
+            done = (data.get("action", "?"), f"{mark}: {data.get('summary', '')}"[:100])
+            if self.steps and self.steps[-1] == (done[0], "…"):
+                self.steps[-1] = done
+            else:
+                self.steps.append(done)
         elif kind == "usage.recorded":
             self.cost = data.get("task_spend_usd") or self.cost
             self.tokens["input"] += data.get("input_tokens", 0)
@@ -91,7 +94,7 @@ def ask_approval(console: Console, client: LocalClient, approval: dict[str, Any]
     if approval.get("model_reason"):
         console.print(f"  the agent says: {approval['model_reason']}")
     console.print(f"  policy: {approval['policy_reason']}")
-    answer = Prompt.ask("Approve? [y]es / [n]o / [e]dit", choices=["y", "n", "e"], default="n", console=console)
+    answer = Prompt.ask(r"Approve? \[y]es / \[n]o / \[e]dit", choices=["y", "n", "e"], default="n", console=console)
     if answer == "n":
         reason = Prompt.ask("Why (told to the agent; optional)", default="", console=console)
         client.request("POST", f"/api/approvals/{approval['id']}/reject", {"reason": reason or None})
@@ -113,6 +116,7 @@ def ask_approval(console: Console, client: LocalClient, approval: dict[str, Any]
 def run_in_terminal(console: Console, client: LocalClient, token: str, port: int, task: dict[str, Any]) -> str:
     """Follow a task to its end, answering its approvals; returns its final status."""
     view = TaskView(task["id"], task["instruction"])
+    view.status = task["status"]
     inbox: queue.Queue[dict[str, Any]] = queue.Queue()
     stop = threading.Event()
     listener = threading.Thread(target=_events, args=(client, token, port, inbox, stop), daemon=True)

@@ -315,7 +315,6 @@ class Executor:
                 seen.append(event)
 
         self.browser.gate.listeners.append(collect)
-        self.bus.publish("step.started", {"task_id": task_id, "action": spec.name, "params": dumped})
         ctx = ActionContext(task_id=task_id, tab=tab, browser=self.browser, clock=self.clock, files_dir=self.files_dir)
         try:
             async with self.browser.gate.cleared(task_id, clearance):
