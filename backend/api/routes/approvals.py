@@ -1,4 +1,5 @@
 import asyncio
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -84,20 +85,28 @@ def approval_screenshot(approval_id: str, _: AuthDep, ctx: ContextDep, session: 
     return FileResponse(path, media_type="image/png")
 
 
-@router.post("/api/approvals/{approval_id}/approve")
-def approve(
-    approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: ApproveBody | None = None
-) -> ApprovalPublic:
-    body = body or ApproveBody()
+def _answer(ctx: AppContext, session: Session, give: Callable[[], Approval]) -> ApprovalPublic:
+    """Record an answer all or nothing, then wake (or run) what waits on it."""
     try:
-        approval = approvals.approve(session, approval_id, _actor(client), ctx.clock.now(), body.edits, body.like_this)
+        approval = give()
     except approvals.ApprovalError as refusal:
         session.rollback()
         raise HTTPException(refusal.status, str(refusal)) from None
     session.commit()
     session.refresh(approval)
     _after_answer(ctx, approval)
-    return public(approval)
+    return public(approval, instructions(session, [approval]).get(approval.task_id))
+
+
+@router.post("/api/approvals/{approval_id}/approve")
+def approve(
+    approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: ApproveBody | None = None
+) -> ApprovalPublic:
+    body = body or ApproveBody()
+    now = ctx.clock.now()
+    return _answer(
+        ctx, session, lambda: approvals.approve(session, approval_id, _actor(client), now, body.edits, body.like_this)
+    )
 
 
 @router.post("/api/approvals/{approval_id}/reject")
@@ -105,12 +114,5 @@ def reject(
     approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: RejectBody | None = None
 ) -> ApprovalPublic:
     body = body or RejectBody()
-    try:
-        approval = approvals.reject(session, approval_id, _actor(client), ctx.clock.now(), body.reason)
-    except approvals.ApprovalError as refusal:
-        session.rollback()
-        raise HTTPException(refusal.status, str(refusal)) from None
-    session.commit()
-    session.refresh(approval)
-    _after_answer(ctx, approval)
-    return public(approval)
+    now = ctx.clock.now()
+    return _answer(ctx, session, lambda: approvals.reject(session, approval_id, _actor(client), now, body.reason))
