@@ -12,6 +12,14 @@ def propose(deputy: Deputy, task_id: str, action: str, **params: object):
     return deputy.run(deputy.ctx.executor.propose(task_id, action, params, reason="test"))
 
 
+def propose_archiving_the_first_row(deputy: Deputy, mailbox: Mailbox):
+    """A task on the mailbox that ticks the first row and proposes Archive (which waits for approval)."""
+    task = make_task(deputy, url=mailbox.url)
+    propose(deputy, task, "navigate", url=mailbox.url)
+    propose(deputy, task, "check", ref=ref_named(deputy, task, "Select", "checkbox"))
+    return task, propose(deputy, task, "click", ref=ref_named(deputy, task, "Archive", "button"))
+
+
 def test_reads_run_at_once(deputy: Deputy, mailbox: Mailbox) -> None:
     task = make_task(deputy, url=mailbox.url)
     outcome = propose(deputy, task, "navigate", url=mailbox.url)
@@ -64,10 +72,7 @@ def test_delete_forever_is_denied(deputy: Deputy, mailbox: Mailbox) -> None:
 
 
 def test_rejection_reason_comes_back(deputy: Deputy, mailbox: Mailbox) -> None:
-    task = make_task(deputy, url=mailbox.url)
-    propose(deputy, task, "navigate", url=mailbox.url)
-    propose(deputy, task, "check", ref=ref_named(deputy, task, "Select", "checkbox"))
-    pending = propose(deputy, task, "click", ref=ref_named(deputy, task, "Archive", "button"))
+    _task, pending = propose_archiving_the_first_row(deputy, mailbox)
     body = {"reason": "Keep everything from my mother"}
     assert (
         deputy.post(f"/api/approvals/{pending.approval_id}/reject", body, token=deputy.local_token).status_code == 200
@@ -79,10 +84,7 @@ def test_rejection_reason_comes_back(deputy: Deputy, mailbox: Mailbox) -> None:
 
 
 def test_stale_approval_is_not_executed(deputy: Deputy, mailbox: Mailbox) -> None:
-    task = make_task(deputy, url=mailbox.url)
-    propose(deputy, task, "navigate", url=mailbox.url)
-    propose(deputy, task, "check", ref=ref_named(deputy, task, "Select", "checkbox"))
-    pending = propose(deputy, task, "click", ref=ref_named(deputy, task, "Archive", "button"))
+    task, pending = propose_archiving_the_first_row(deputy, mailbox)
     # The page changes: a second row gets ticked, so "Archive" would now touch two messages.
     second = deputy.run(_nth_select(deputy, task, 1))
     assert propose(deputy, task, "check", ref=second).status == "done"
@@ -101,10 +103,7 @@ async def _nth_select(deputy: Deputy, task_id: str, n: int) -> str:
 
 
 def test_expired_approval_counts_as_rejected(deputy: Deputy, mailbox: Mailbox) -> None:
-    task = make_task(deputy, url=mailbox.url)
-    propose(deputy, task, "navigate", url=mailbox.url)
-    propose(deputy, task, "check", ref=ref_named(deputy, task, "Select", "checkbox"))
-    pending = propose(deputy, task, "click", ref=ref_named(deputy, task, "Archive", "button"))
+    _task, pending = propose_archiving_the_first_row(deputy, mailbox)
     deputy.clock.advance(15 * 60 + 1)
     outcome = deputy.run(deputy.ctx.executor.resolve(pending.approval_id))
     assert outcome.status == "expired"
@@ -141,10 +140,7 @@ def test_pause_stops_a_running_sequence(deputy: Deputy, mailbox: Mailbox) -> Non
 
 
 def test_undo_of_archive_restores_the_message(deputy: Deputy, mailbox: Mailbox) -> None:
-    task = make_task(deputy, url=mailbox.url)
-    propose(deputy, task, "navigate", url=mailbox.url)
-    propose(deputy, task, "check", ref=ref_named(deputy, task, "Select", "checkbox"))
-    pending = propose(deputy, task, "click", ref=ref_named(deputy, task, "Archive", "button"))
+    task, pending = propose_archiving_the_first_row(deputy, mailbox)
     deputy.post(f"/api/approvals/{pending.approval_id}/approve", {}, token=deputy.local_token)
     done = deputy.run(deputy.ctx.executor.resolve(pending.approval_id))
     assert done.status == "done"
