@@ -20,6 +20,8 @@ from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.events import EventBus
+from backend.policy.lifecycle import Lifecycle
+from backend.tasks import interrupt_unfinished
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.browser.session import BrowserSession
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
+    from backend.skills.registry import load as load_skills
 
     ctx.book = Book(ctx.engine, ctx.clock, ctx.bus)
     chromium = find_chromium(ctx.settings.chromium)
@@ -43,7 +46,9 @@ def start_agent_parts(ctx: AppContext) -> None:
         return
     files = ctx.settings.data_dir / "files"
     ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
-    ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, cost_of=ctx.book.spent)
+    ctx.executor = Executor(
+        ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills(), cost_of=ctx.book.spent
+    )
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
@@ -58,7 +63,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     # The folder holds the token file, the database and the browser profile: its owner's alone.
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
-    ctx = AppContext(settings=settings, engine=engine, clock=clock, bus=EventBus(clock), limiter=FailureLimiter(clock))
+    bus = EventBus(clock)
+    ctx = AppContext(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        bus=bus,
+        limiter=FailureLimiter(clock),
+        approvals=Lifecycle(engine, bus, clock),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,8 +81,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             session.commit()
         ctx.loop = asyncio.get_running_loop()
         ctx.bus.bind(ctx.loop)
+        ctx.approvals.bind(ctx.loop)
         start_agent_parts(ctx)
+        # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
+        # approvals given but never run are run once now (or end saying why they cannot).
+        for task_id in interrupt_unfinished(engine, clock.now()):
+            ctx.approvals.void_open(task_id, ("question", "budget"), "Its task was interrupted by a restart.")
+        for approval_id in ctx.approvals.recover():
+            ctx.approvals.run_later(approval_id)
         yield
+        await ctx.approvals.drain()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
             await ctx.runner.agent.model.close()

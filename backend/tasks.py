@@ -3,18 +3,26 @@
 import secrets
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from backend.models import Task, TaskStatus
+from backend.models.task import ENDED_TASK
 
 
 def new_task(
-    session: Session, instruction: str, now: datetime, url: str | None = None, budget_usd: float | None = None
+    session: Session,
+    instruction: str,
+    now: datetime,
+    url: str | None = None,
+    budget_usd: float | None = None,
+    sites: list[str] | None = None,
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
         instruction=instruction,
         url=url,
+        sites=sites or [],
         budget_usd=budget_usd,
         status=TaskStatus.QUEUED,
         created_at=now,
@@ -29,6 +37,25 @@ def set_status(session: Session, task: Task, status: TaskStatus, now: datetime, 
     task.updated_at = now
     if summary is not None:
         task.summary = summary
-    if status in (TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED):
+    if status in ENDED_TASK:
         task.finished_at = now
     session.add(task)
+
+
+def interrupt_unfinished(engine: Engine, now: datetime) -> list[str]:
+    """At start-up, no task is running yet: any left queued, running or waiting was cut off by a stop."""
+    from backend.policy.audit import account
+
+    open_states = [TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.WAITING]
+    with Session(engine) as session:
+        ids = [t.id for t in session.exec(select(Task).where(col(Task.status).in_(open_states)))]
+    for task_id in ids:
+        told = account(engine, task_id).sentence()
+        with Session(engine) as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                continue
+            why = "Interrupted: Deputy stopped while this task was running."
+            set_status(session, task, TaskStatus.INTERRUPTED, now, f"{why} {told}")
+            session.commit()
+    return ids

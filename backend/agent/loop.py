@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,8 +26,11 @@ from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
 from backend.ledger.pricing import worst_case_cost
-from backend.models import Approval, ApprovalStatus, AppState, Task, TaskStatus
+from backend.models import ApprovalStatus, AppState, Task, TaskStatus
+from backend.models.task import ENDED_TASK
+from backend.policy.audit import account
 from backend.policy.executor import Executor, Outcome
+from backend.policy.lifecycle import Draft
 from backend.tasks import set_status
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 # The API adds hidden tokens around tools and messages; this margin keeps the upper bound above them.
 HIDDEN_TOKENS_MARGIN = 800
 NO_PROGRESS_LIMIT = 3
+QUESTION_TTL = timedelta(hours=12)
 
 
 @dataclass
@@ -120,27 +123,30 @@ class TaskRun:
             raise LookupError(f"No task {self.task_id!r}.")
         return task
 
-    def status(self, status: TaskStatus, summary: str | None = None) -> None:
+    def status(self, status: TaskStatus, summary: str | None = None, claim: str | None = None) -> None:
         with Session(self.agent.engine) as session:
             task = self._task(session)
             set_status(session, task, status, self.agent.clock.now(), summary)
+            if claim is not None:
+                task.claim = claim
             session.commit()
-        kind = (
-            "task.finished"
-            if status in (TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED)
-            else "task.updated"
-        )
+        kind = "task.finished" if status in ENDED_TASK else "task.updated"
         self.agent.bus.publish(
             kind, {"id": self.task_id, "status": status.value, "summary": summary, "step": self.step}
         )
 
-    def stop(self, status: TaskStatus, summary: str, waste: str | None = None) -> None:
+    def stop(self, status: TaskStatus, why: str | None, waste: str | None = None, claim: str | None = None) -> None:
+        """End the task. Its summary says what the audit log shows was done; the model's account is kept
+        apart, as its claim."""
         if self.stopped:
             return
         self.stopped = True
         if waste is not None:
             self._audit("waste", waste)
-        self.status(status, summary)
+        self.agent.executor.lifecycle.void_open(self.task_id, ("question", "budget"), "Its task ended first.")
+        done = account(self.agent.engine, self.task_id).sentence()
+        summary = f"{why} {done}" if why else done
+        self.status(status, summary, claim)
         log.info("Task %s ended: %s (%s).", self.task_id, status.value, summary)
 
     def _audit(self, kind: str, reason: str, detail: dict[str, Any] | None = None) -> None:
@@ -256,10 +262,10 @@ class TaskRun:
             results.append(tool_result(use["id"], outcome))
             result = outcome.result
             if result is not None and result.finished:
-                self.stop(TaskStatus.FINISHED if result.ok else TaskStatus.FAILED, result.summary)
+                ended = TaskStatus.FINISHED if result.ok else TaskStatus.FAILED
+                self.stop(ended, None if result.ok else "The task could not be done.", claim=result.summary)
             elif outcome.status == "done" and result is not None and result.question:
-                # The task ends with the question; the person answers by starting the next task.
-                self.stop(TaskStatus.FINISHED, f"Deputy asks: {result.question}")
+                results[-1] = await self._ask_user(use["id"], result.question)
             key = json.dumps(
                 [self.last_snapshot.fingerprint if self.last_snapshot else "", use["name"], use.get("input")]
             )
@@ -284,48 +290,72 @@ class TaskRun:
             self.status(TaskStatus.RUNNING)
         return outcome
 
+    async def _ask_user(self, tool_use_id: str, question: str) -> dict[str, Any]:
+        """Ask the user (popup, CLI, tray) and wait; the answer goes back to the model as the tool's result."""
+        lifecycle = self.agent.executor.lifecycle
+        approval = lifecycle.create(
+            Draft(
+                task_id=self.task_id,
+                kind="question",
+                action="ask_user",
+                params={"question": question},
+                summary=f"Deputy asks: {question}",
+                policy_reason="The agent needs your answer to go on.",
+                risk="read",
+                ttl=QUESTION_TTL,
+            )
+        )
+        self.status(TaskStatus.WAITING, f"Waiting for your answer: {question}")
+        status = await lifecycle.wait(approval.id)
+        answered = lifecycle.get(approval.id)
+        self.status(TaskStatus.RUNNING)
+        if status is ApprovalStatus.APPROVED and answered is not None:
+            lifecycle.finish(approval.id, ApprovalStatus.EXECUTED, "Answered.")
+            answer = str(answered.params.get("answer", ""))
+            return {"type": "tool_result", "tool_use_id": tool_use_id, "content": f"The user answered: {answer}"}
+        why = answered.decision_reason if answered is not None and answered.decision_reason else "no answer came"
+        return {
+            "type": "tool_result",
+            "tool_use_id": tool_use_id,
+            "content": f"The user did not answer ({why}). Do without the answer, or finish the task.",
+            "is_error": True,
+        }
+
     async def _ask_for_budget(self, over: BudgetExceeded) -> bool:
         """Pause and ask for more budget; True if the user added some."""
         agent = self.agent
         if over.scope == "daily":
             self.stop(TaskStatus.FAILED, f"{over} Raise the daily budget with `deputy rules` to continue.")
             return False
-        now = agent.clock.now()
+        lifecycle = agent.executor.lifecycle
         add = max(agent.settings.budget_raise_usd, round(over.needed * 2, 4))
-        approval_id = "ap_" + secrets.token_hex(6)
-        approval = Approval(
-            id=approval_id,
-            task_id=self.task_id,
-            kind="budget",
-            action="raise_budget",
-            params={"add_usd": add},
-            target=f"this task's budget (${over.limit:.4f})",
-            risk="write",
-            policy_reason=f"{over} Approve to add ${add:.2f}.",
-            cost_so_far_usd=agent.book.spent(self.task_id),
-            fingerprint="budget",
-            created_at=now,
-            expires_at=now + timedelta(minutes=60),
+        approval = lifecycle.create(
+            Draft(
+                task_id=self.task_id,
+                kind="budget",
+                action="raise_budget",
+                params={"add_usd": add},
+                summary=f"Add ${add:.2f} to this task's budget (${over.limit:.4f} now)",
+                policy_reason=f"{over} Approve to add ${add:.2f}.",
+                risk="write",
+                target=f"this task's budget (${over.limit:.4f})",
+                cost_so_far_usd=agent.book.spent(self.task_id),
+                fingerprint="budget",
+                ttl=timedelta(minutes=60),
+            )
         )
-        with Session(agent.engine) as session:
-            session.add(approval)
-            session.commit()
-        agent.executor.answers.expect(approval_id)
-        agent.bus.publish("approval.created", {"id": approval_id, "task_id": self.task_id, "action": "raise_budget"})
-        self.status(TaskStatus.WAITING, f"Paused before a call that could cross the budget; approval {approval_id}.")
-        status = await agent.executor.answers.wait(approval_id)
+        self.status(TaskStatus.WAITING, f"Paused before a call that could cross the budget; approval {approval.id}.")
+        status = await lifecycle.wait(approval.id)
         if status is not ApprovalStatus.APPROVED:
             self.stop(TaskStatus.FAILED, f"Stopped at the budget (${over.limit:.4f}); no more budget was given.")
             return False
+        answered = lifecycle.get(approval.id)
+        extra = float((answered.params if answered else {}).get("add_usd", add))
         with Session(agent.engine) as session:
-            answered = session.get(Approval, approval_id)
             task = self._task(session)
-            extra = float((answered.params if answered else {}).get("add_usd", add))
             task.budget_usd = (task.budget_usd or over.limit) + extra
             session.add(task)
-            if answered is not None:
-                answered.status = ApprovalStatus.EXECUTED
-                session.add(answered)
             session.commit()
+        lifecycle.finish(approval.id, ApprovalStatus.EXECUTED, f"Added ${extra:.2f} to the task's budget.")
         self.status(TaskStatus.RUNNING)
         return True

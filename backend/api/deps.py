@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from backend.browser.session import BrowserSession
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
+    from backend.policy.lifecycle import Lifecycle
 
 
 @dataclass
@@ -30,6 +31,7 @@ class AppContext:
     clock: Clock
     bus: EventBus
     limiter: FailureLimiter
+    approvals: "Lifecycle"  # every approval, of every kind, from creation to its end
     ws_auth_timeout: float = 5.0  # seconds a new event socket has to send its auth frame
     browser: "BrowserSession | None" = None  # None when no Chromium is installed
     executor: "Executor | None" = None

@@ -4,19 +4,27 @@ Every request that can change something (any method but GET, HEAD and OPTIONS, a
 passes only while an action whose writes were cleared by the policy is executing for that tab's task, and is
 attributed to that action. Anything else is held: not sent, and reported as a blocked write with its
 details. JavaScript dialogs are never accepted unless the executing action was cleared to accept them.
+
+Every top-level navigation of a task's page is also judged against the task's site scope (egress.py),
+whatever caused it, and so is every hop of a redirect chain: Deputy fetches a scoped navigation itself
+without following redirects, and hands a redirect to the page as a fresh navigation, which is judged again.
 """
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urljoin
 
 from playwright.async_api import BrowserContext, Dialog, Frame, Page, Request, Route
+from playwright.async_api import Error as PlaywrightError
 
+from backend.browser.egress import Egress, Judgement
 from backend.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,8 @@ class Clearance:
     action_id: str
     writes: bool  # the policy allowed (or the user approved) a change
     accept_dialogs: bool = False  # the user approved accepting the page's confirm() for this action
+    shown: str = ""  # the link or form address the action uses, as the page showed it
+    approved_urls: frozenset[str] = frozenset()  # destinations outside the scope the user approved opening
 
 
 @dataclass(frozen=True)
@@ -67,15 +77,20 @@ class KnownWrite:
     method: str
     path: re.Pattern[str]
     reason: str
+    site: Callable[[str], bool] | None = None  # recognises the skill's site from a page URL
 
-    def matches(self, method: str, url: str) -> bool:
+    def matches(self, method: str, url: str, page_url: str) -> bool:
+        """Only on its own site: the request goes to the site of the page that sends it, which the skill
+        recognises as its kind of site."""
         path = url.split("://", 1)[-1].partition("/")[2]
-        return method == self.method and self.path.search("/" + path) is not None
+        if method != self.method or self.path.search("/" + path) is None:
+            return False
+        return _origin(url) == _origin(page_url) and (self.site is None or self.site(page_url))
 
 
 @dataclass(frozen=True)
 class GateEvent:
-    kind: Literal["passed", "blocked", "dialog"]
+    kind: Literal["passed", "blocked", "dialog", "held"]
     at: datetime
     task_id: str | None
     action_id: str | None
@@ -84,6 +99,7 @@ class GateEvent:
     detail: str = ""  # why it was blocked or let through; the dialog's message
     body: str | None = None
     resource: str = ""
+    verdict: str = ""  # for a held navigation: "ask" or "deny"
 
 
 @dataclass
@@ -91,6 +107,7 @@ class WriteGate:
     clock: Clock
     known_writes: list[KnownWrite] = field(default_factory=list)
     task_of: Callable[[Page], str | None] = lambda _page: None
+    egress_of: Callable[[str], Egress | None] = lambda _task: None
     listeners: list[Callable[[GateEvent], None]] = field(default_factory=list)
     events: list[GateEvent] = field(default_factory=list)
     _clearances: dict[str, Clearance] = field(default_factory=dict)
@@ -132,13 +149,39 @@ class WriteGate:
         except Exception:  # service-worker requests have no frame
             return None
 
+    async def _task_of_page(self, page: Page) -> str | None:
+        task_id = self.task_of(page)
+        if task_id is None:
+            # A window a task's page just opened may not be followed yet: it belongs to its opener's task.
+            with contextlib.suppress(PlaywrightError):
+                opener = await page.opener()
+                task_id = self.task_of(opener) if opener is not None else None
+        return task_id
+
     async def _on_route(self, route: Route) -> None:
         request = route.request
-        if request.method in SAFE_METHODS:
-            await route.continue_()
-            return
-        task_id = self._task_of_request(request)
+        top_level = request.is_navigation_request() and _is_top(request)
+        task_id = await self._task_of_page(request.frame.page) if top_level else self._task_of_request(request)
         clearance = self.clearance_for(task_id)
+        egress = self.egress_of(task_id) if task_id and top_level else None
+        if egress is not None and egress.scoped:
+            judged = egress.judge(
+                request.url,
+                shown=clearance.shown if clearance else "",
+                approved=clearance.approved_urls if clearance else (),
+            )
+            if judged.verdict != "free":
+                await self._hold(route, task_id, clearance, judged)
+                return
+        if request.method not in SAFE_METHODS and not await self._write_passes(route, task_id, clearance):
+            return
+        if egress is not None and egress.scoped:
+            await self._fetch_hop(route)
+            return
+        await route.continue_()
+
+    async def _write_passes(self, route: Route, task_id: str | None, clearance: Clearance | None) -> bool:
+        request = route.request
         body = _body_of(request)
         common: dict[str, Any] = {
             "at": self.clock.now(),
@@ -152,14 +195,12 @@ class WriteGate:
             self._record(
                 GateEvent("passed", action_id=clearance.action_id, detail="during an approved action", **common)
             )
-            await route.continue_()
-            return
-        known = next((k for k in self.known_writes if k.matches(request.method, request.url)), None)
+            return True
+        known = next((k for k in self.known_writes if k.matches(request.method, request.url, _page_url(request))), None)
         if known is not None:
             action_id = clearance.action_id if clearance else None
             self._record(GateEvent("passed", action_id=action_id, detail=f"known site write: {known.reason}", **common))
-            await route.continue_()
-            return
+            return True
         why = (
             f"the executing action ({clearance.action_id}) was cleared only to read"
             if clearance
@@ -171,6 +212,48 @@ class WriteGate:
             await route.fulfill(status=204)
         else:
             await route.abort("blockedbyclient")
+        return False
+
+    async def _hold(self, route: Route, task_id: str | None, clearance: Clearance | None, judged: Judgement) -> None:
+        request = route.request
+        self._record(
+            GateEvent(
+                "held",
+                at=self.clock.now(),
+                task_id=task_id,
+                action_id=clearance.action_id if clearance else None,
+                method=request.method,
+                url=request.url,
+                detail=judged.reason,
+                body=_body_of(request),
+                resource=request.resource_type,
+                verdict=judged.verdict,
+            )
+        )
+        await route.fulfill(status=204)  # the page stays where it was
+
+    async def _fetch_hop(self, route: Route) -> None:
+        """Send a scoped navigation without following redirects; a redirect becomes a new navigation."""
+        request = route.request
+        try:
+            response = await route.fetch(max_redirects=0)
+        except PlaywrightError as error:
+            log.info("A navigation to %s failed: %s", request.url, error)
+            await route.abort("failed")
+            return
+        location = response.headers.get("location")
+        if not (300 <= response.status < 400 and location):
+            await route.fulfill(response=response)
+            return
+        destination = urljoin(request.url, location)
+        if response.status in (307, 308) and request.method not in SAFE_METHODS:
+            # These redirects repeat the method and body, which only the browser can do: the next hop is
+            # judged here first, and only an in-scope one is let through.
+            await route.fulfill(response=response)
+            return
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROPPED_ON_REDIRECT}
+        page = f"<!doctype html><meta charset=utf-8><script>location.replace({json.dumps(destination)})</script>"
+        await route.fulfill(status=200, headers=headers, content_type="text/html; charset=utf-8", body=page)
 
     async def _on_form_get(self, source: dict[str, Any], url: str, target: str) -> None:
         frame: Frame = source["frame"]
@@ -214,6 +297,37 @@ async def _goto_quietly(frame: Frame, url: str) -> None:
         await frame.goto(url)
     except Exception as error:  # the frame may be gone; the next snapshot shows where things stand
         log.info("A form navigation to %s did not complete: %s", url, error)
+
+
+# The redirect's own body is replaced by Deputy's one-line page, which the redirect's policy must not block.
+_DROPPED_ON_REDIRECT = {
+    "location",
+    "content-length",
+    "content-type",
+    "content-encoding",
+    "transfer-encoding",
+    "content-security-policy",
+    "content-security-policy-report-only",
+}
+
+
+def _is_top(request: Request) -> bool:
+    try:
+        return request.frame.parent_frame is None
+    except PlaywrightError:  # a service worker's request has no frame
+        return False
+
+
+def _page_url(request: Request) -> str:
+    try:
+        return request.frame.page.url
+    except PlaywrightError:
+        return ""
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return scheme.lower() + "://" + rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].lower()
 
 
 def _body_of(request: Request) -> str | None:

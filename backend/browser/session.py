@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.async_api import BrowserContext, Page, Playwright, async_playwright
 
+from backend.browser.egress import Egress
 from backend.browser.flags import CHROMIUM_ARGS
 from backend.browser.gate import WriteGate
 from backend.browser.tab import Tab
@@ -39,8 +40,11 @@ class BrowserSession:
         self._pw: Playwright | None = None
         self._context: BrowserContext | None = None
         self._tabs: dict[str, Tab] = {}
+        # Per task, not per tab: a browser restart reopens tabs but must not forget what a task read or typed.
+        self._egress: dict[str, Egress] = {}
         self._lock = asyncio.Lock()
         gate.task_of = self.task_of
+        gate.egress_of = self._egress.get
 
     @property
     def running(self) -> bool:
@@ -98,7 +102,7 @@ class BrowserSession:
         assert self._context is not None
         page = await self._context.new_page()
         page.on("crash", self._on_crash)
-        tab = Tab(task_id, page)
+        tab = Tab(task_id, page, self._egress.setdefault(task_id, Egress()))
         self._tabs[task_id] = tab
         return tab
 
@@ -124,6 +128,7 @@ class BrowserSession:
         return None
 
     async def close_tab(self, task_id: str) -> None:
+        self._egress.pop(task_id, None)
         tab = self._tabs.pop(task_id, None)
         if tab is not None:
             await tab.close()

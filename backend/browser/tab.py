@@ -15,6 +15,8 @@ from playwright.async_api import Download, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from backend.browser.egress import Egress
+from backend.browser.scene import Scene, scene_of
 from backend.browser.screenshot import highlighted_screenshot
 from backend.browser.snapshot import ElementInfo, Snapshot, locate, take_snapshot
 
@@ -33,6 +35,7 @@ class BrowserActionError(Exception):
 class Tab:
     task_id: str
     page: Page
+    egress: Egress = field(default_factory=Egress)  # the task's scope, and what this tab typed and read
     pages: list[Page] = field(default_factory=list)
     last_snapshot: Snapshot | None = None
     _inflight: int = 0
@@ -85,16 +88,31 @@ class Tab:
 
     async def snapshot(self, expand: list[str] | None = None) -> Snapshot:
         self.last_snapshot = await take_snapshot(self.page, expand=expand or ())
+        self.egress.taint.read(self.last_snapshot.text)
         return self.last_snapshot
 
-    async def selected_rows(self) -> int:
-        """Rows ticked on the page, including rows a normal snapshot summarises: what a toolbar action touches."""
-        full = await take_snapshot(self.page, max_items=1_000_000)
-        return sum(
-            1
-            for e in full.elements.values()
-            if e.role == "checkbox" and e.states.get("checked") is True and e.context.startswith("row")
-        )
+    async def scene(self, ref: str | None) -> Scene:
+        """What an action on `ref` acts on: its row, the ticked rows (seen or not), its form, dialog, heading."""
+        return await scene_of(self.page, ref)
+
+    async def tick_rows(self, rows: list[str]) -> bool:
+        """Tick exactly the rows that read as `rows` (after a restart, to restore what an approval acts on)."""
+        scene = await self.scene(None)
+        if sorted(scene.selected) == sorted(rows):
+            return True
+        snapshot = await take_snapshot(self.page, max_items=1_000_000)
+        boxes = {e.ref: e for e in snapshot.elements.values() if e.role == "checkbox" and e.context.startswith("row")}
+        for ref, box in boxes.items():
+            if box.states.get("checked") is True:
+                await self.set_checked(ref, False)
+        wanted = list(rows)
+        for ref in boxes:
+            here = await self.scene(ref)
+            if here.row in wanted:
+                await self.set_checked(ref, True)
+                wanted.remove(here.row)
+        self.last_snapshot = None
+        return not wanted and sorted((await self.scene(None)).selected) == sorted(rows)
 
     def element(self, ref: str) -> ElementInfo:
         """The element `ref` as the last snapshot described it (what risk and approvals are judged on)."""
@@ -135,12 +153,15 @@ class Tab:
 
     async def type_text(self, ref: str, text: str, submit: bool) -> None:
         locator = self._locator(ref)
+        self.egress.taint.typed(text)
         await self._do(f"type into {ref}", locator.fill(text, timeout=ACTION_TIMEOUT_MS))
         if submit:
             await self._do(f"press Enter in {ref}", locator.press("Enter", timeout=ACTION_TIMEOUT_MS))
 
     async def select_option(self, ref: str, values: list[str]) -> list[str]:
         locator = self._locator(ref)
+        for value in values:
+            self.egress.taint.typed(value)
         try:
             return await locator.select_option(values, timeout=ACTION_TIMEOUT_MS)
         except PlaywrightError:
@@ -187,13 +208,14 @@ class Tab:
 
     async def extract_text(self, ref: str | None, max_chars: int) -> str:
         locator = self._locator(ref) if ref else self.page.locator("body")
-        text = await locator.inner_text(timeout=ACTION_TIMEOUT_MS)
-        return text[:max_chars]
+        text = (await locator.inner_text(timeout=ACTION_TIMEOUT_MS))[:max_chars]
+        self.egress.taint.read(text)
+        return text
 
     async def extract_table(self, ref: str | None) -> list[list[str]]:
         locator = self._locator(ref) if ref else self.page.locator("table").first
         try:
-            return await locator.evaluate(
+            rows: list[list[str]] = await locator.evaluate(
                 """(el) => {
                     const table = el.closest('table') || el.querySelector('table') || el;
                     return Array.from(table.querySelectorAll('tr')).map(
@@ -203,6 +225,8 @@ class Tab:
             )
         except PlaywrightError as error:
             raise BrowserActionError(f"No table found: {error.message.splitlines()[0]}") from None
+        self.egress.taint.read("\n".join(" ".join(row) for row in rows))
+        return rows
 
     async def wait_for_text(self, text: str, timeout_s: float) -> bool:
         try:
@@ -211,11 +235,11 @@ class Tab:
             return False
         return True
 
-    async def screenshot(self, path: Path, ref: str | None = None) -> Path:
+    async def screenshot(self, path: Path, ref: str | None = None, rows: list[str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         if ref:
             self.element(ref)
-            return await highlighted_screenshot(self.page, ref, path)
+            return await highlighted_screenshot(self.page, ref, path, rows=bool(rows))
         await self.page.screenshot(path=path)
         return path
 

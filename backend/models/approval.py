@@ -11,12 +11,25 @@ from sqlmodel import SQLModel
 
 
 class ApprovalStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"  # answered yes, not executed yet
-    EXECUTED = "executed"  # used: an approval works once
+    PENDING = "pending"  # shown everywhere, waiting for the first answer
+    APPROVED = "approved"  # answered yes, not run yet
+    CLAIMED = "claimed"  # taken for execution: nothing can take it again
+    EXECUTED = "executed"  # ran (its outcome says how it went): an approval works once
     REJECTED = "rejected"
     EXPIRED = "expired"  # counts as rejected
-    STALE = "stale"  # the page changed before it ran; the action is proposed again
+    STALE = "stale"  # the page changed before it ran, so it did not run
+    VOID = "void"  # can no longer run (its outcome says why)
+
+
+ENDED = frozenset(
+    {
+        ApprovalStatus.EXECUTED,
+        ApprovalStatus.REJECTED,
+        ApprovalStatus.EXPIRED,
+        ApprovalStatus.STALE,
+        ApprovalStatus.VOID,
+    }
+)
 
 
 class Approval(SQLModel, table=True):
@@ -24,9 +37,13 @@ class Approval(SQLModel, table=True):
 
     id: str = SQLField(primary_key=True, max_length=32)
     task_id: str = SQLField(foreign_key="task.id", index=True, max_length=32)
-    kind: str = SQLField(default="action", max_length=16)  # action | budget
+    kind: str = SQLField(default="action", max_length=16)  # action | navigation | budget | question
     action: str = SQLField(max_length=64)
     params: dict[str, Any] = SQLField(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    summary: str = ""  # what it changes, as a person would say it
+    objects: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))  # what it acts on
+    # The ticked rows it acts on (as the page described them), to bind it and to restore them after a restart.
+    selection: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     target: str | None = None  # as a person would say it
     target_name: str = ""  # the element's accessible name, which grants are keyed on
     target_identity: list[str | None] | None = SQLField(default=None, sa_column=Column(JSON))  # to find it again
@@ -45,6 +62,7 @@ class Approval(SQLModel, table=True):
     decision_reason: str | None = None
     edits: dict[str, Any] | None = SQLField(default=None, sa_column=Column(JSON))
     like_this: bool = False
+    outcome: str | None = None  # how it ended once answered: what ran, or why it could not
 
 
 class ApprovalPublic(BaseModel):
@@ -54,6 +72,9 @@ class ApprovalPublic(BaseModel):
     kind: str
     action: str
     params: dict[str, Any]
+    summary: str
+    objects: list[str]
+    editable: list[str]
     target: str | None
     screenshot_url: str | None
     model_reason: str | None
@@ -67,6 +88,7 @@ class ApprovalPublic(BaseModel):
     decided_at: datetime | None
     decided_by: str | None
     decision_reason: str | None
+    outcome: str | None
 
 
 class ApproveBody(BaseModel):

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -17,6 +17,10 @@ class TaskStatus(StrEnum):
     FINISHED = "finished"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # Deputy stopped (a restart, a crash) while the task ran
+
+
+ENDED_TASK = frozenset({TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED, TaskStatus.INTERRUPTED})
 
 
 class Task(SQLModel, table=True):
@@ -25,6 +29,8 @@ class Task(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=32)
     instruction: str
     url: str | None = None
+    # The sites the task may act on besides its start page's (the user's own list); leaving them asks.
+    sites: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = SQLField(default=TaskStatus.QUEUED, index=True, max_length=16)
     budget_usd: float | None = None
     # Kinds of write the user allowed for this task ("approve all like this"): [{"action", "kind"}].
@@ -32,7 +38,8 @@ class Task(SQLModel, table=True):
     # Values the user typed or approved: the only trusted sources of recipients and URLs besides the instruction.
     trusted_values: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     destructive_count: int = 0
-    summary: str | None = None
+    summary: str | None = None  # built from what the audit log says was executed
+    claim: str | None = None  # the model's own account of the task, shown beside the summary as its claim
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
@@ -41,17 +48,37 @@ class Task(SQLModel, table=True):
 class TaskCreate(BaseModel):
     instruction: str = Field(min_length=1, max_length=4000)
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://")
+    sites: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Other sites the task may act on (host or host:port); leaving these and the start page's asks.",
+    )
     budget_usd: float | None = Field(None, gt=0, le=1000)
+
+    @field_validator("sites")
+    @classmethod
+    def _sites_are_hosts(cls, sites: list[str]) -> list[str]:
+        from backend.policy.provenance import canonical_host
+
+        canonical = []
+        for site in sites:
+            host = canonical_host(site) if isinstance(site, str) and len(site) <= 300 else ""
+            if not host:
+                raise ValueError(f"{site!r} is not a site: give a host name or host:port, such as mail.example.com")
+            canonical.append(host)
+        return canonical
 
 
 class TaskPublic(BaseModel):
     id: str
     instruction: str
     url: str | None
+    sites: list[str]
     status: str
     budget_usd: float | None
     destructive_count: int
     summary: str | None
+    claim: str | None
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None

@@ -1,13 +1,14 @@
 """Writing the audit log: one append-only record per proposal, decision, execution, blocked write and undo."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.actions.registry import Risk
 from backend.clock import Clock
-from backend.models import AuditRecord
+from backend.models import Approval, AuditRecord
 
 
 class AuditLog:
@@ -51,3 +52,44 @@ class AuditLog:
             session.commit()
             assert record.id is not None
             return record.id
+
+
+@dataclass(frozen=True)
+class Account:
+    """What a task did, from the audit log alone: the changes executed, and what was asked and not done."""
+
+    done: list[str]  # sentences of changes the site received
+    not_done: list[str]  # sentences of changes refused, rejected, expired or stale, with why
+    steps: int  # actions executed
+
+    def sentence(self) -> str:
+        parts = []
+        if self.done:
+            parts.append("Done: " + "; ".join(self.done) + ".")
+        if self.not_done:
+            parts.append("Not done: " + "; ".join(self.not_done) + ".")
+        return " ".join(parts) or "Nothing was changed."
+
+
+def account(engine: Engine, task_id: str) -> Account:
+    with Session(engine) as session:
+        records = list(session.exec(select(AuditRecord).where(AuditRecord.task_id == task_id)))
+        approvals = {a.id: a for a in session.exec(select(Approval).where(Approval.task_id == task_id))}
+    done, not_done, steps = [], [], 0
+    for record in records:
+        summary = (record.detail or {}).get("summary") or record.action or record.kind
+        if record.kind == "executed":
+            steps += 1
+            if record.verdict == "ok" and (record.detail or {}).get("changed"):
+                done.append(summary)
+        elif record.kind == "decided" and record.actor == "policy" and record.verdict == "deny":
+            if record.risk in ("write", "irreversible") or record.action == "navigate":
+                not_done.append(f"{summary} (refused: {record.reason})")
+        elif record.kind == "undo":
+            done.append(f"Undid: {summary}")
+    for approval in approvals.values():
+        if approval.kind in ("action", "navigation") and approval.status in ("rejected", "expired", "stale", "void"):
+            not_done.append(f"{approval.summary or approval.action} ({approval.outcome or approval.status})")
+        elif approval.kind in ("action", "navigation") and approval.status == "pending":
+            not_done.append(f"{approval.summary or approval.action} (waiting for your approval)")
+    return Account(done, not_done, steps)

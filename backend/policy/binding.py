@@ -2,18 +2,18 @@
 
 import hashlib
 import json
-from urllib.parse import urlsplit
 
 from backend.browser.snapshot import ElementInfo, Snapshot
 
 
-def fingerprint(url: str, action: str, element: ElementInfo | None, selected: int) -> str:
-    """What an approval is bound to: the page, the action, the target as the user saw it, the rows ticked.
+def fingerprint(url: str, action: str, element: ElementInfo | None, selected: list[str]) -> str:
+    """What an approval is bound to: the page, the action, the target as the user saw it, the rows ticked
+    (each as it read, so the same number of other rows does not pass).
 
     Parameters are not part of it: they are stored in the approval and run exactly as approved (with edits).
     """
     target = identity(element) if element is not None else None
-    blob = json.dumps([url, action, target, selected], sort_keys=True, default=str)
+    blob = json.dumps([url, action, target, sorted(selected)], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -28,8 +28,3 @@ def refind(snapshot: Snapshot, ref: str, target: list[str | None] | None) -> Ele
         return same
     alike = [e for e in snapshot.elements.values() if identity(e) == target]
     return alike[0] if len(alike) == 1 else None
-
-
-def site_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.netloc.lower() if parts.scheme in ("http", "https") else ""

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
 from backend.actions.registry import Risk
 from backend.actions.risk import Assessment
@@ -45,6 +44,8 @@ class Proposal:
     target_name: str = ""
     items: int = 1  # how many things a destructive action touches (selected rows)
     origin: str = "model"  # model | recipe | rule | user
+    egress: str = "free"  # for a navigation: free (in the task's scope), ask (leaves it), deny (carries data out)
+    egress_reason: str = ""
 
 
 @dataclass
@@ -67,7 +68,7 @@ def grant_kind(action: str, target_name: str) -> str:
 
 
 def decide(proposal: Proposal, ctx: PolicyContext) -> Decision:
-    for check in (_paused, _sites, _permanent, _counts, _provenance, _never_send, _quiet_hours):
+    for check in (_paused, _blocked_sites, _scope, _permanent, _counts, _provenance, _never_send, _quiet_hours):
         decision = check(proposal, ctx)
         if decision is not None:
             return decision
@@ -86,14 +87,18 @@ def _host_matches(site: str, host: str) -> bool:
     return candidate == host or candidate.endswith("." + host)
 
 
-def _sites(p: Proposal, ctx: PolicyContext) -> Decision | None:
-    if not p.site:
-        return None
-    if any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.SITE_BLOCK)):
+def _blocked_sites(p: Proposal, ctx: PolicyContext) -> Decision | None:
+    if p.site and any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.SITE_BLOCK)):
         return Decision(Verdict.DENY, f"The user blocked Deputy from acting on {p.site}.")
-    allowed = ctx.rules_of(RuleKind.SITE_ALLOW)
-    if allowed and not any(_host_matches(p.site, r["host"]) for r in allowed):
-        return Decision(Verdict.DENY, f"{p.site} is not on the user's list of sites Deputy may act on.")
+    return None
+
+
+def _scope(p: Proposal, ctx: PolicyContext) -> Decision | None:
+    """Leaving the task's sites asks; leaving them with data Deputy typed or read is refused."""
+    if p.egress == "deny":
+        return Decision(Verdict.DENY, p.egress_reason)
+    if p.egress == "ask":
+        return Decision(Verdict.ASK, f"Needs your approval: {p.egress_reason}")
     return None
 
 
@@ -121,17 +126,6 @@ def _counts(p: Proposal, ctx: PolicyContext) -> Decision | None:
 def _provenance(p: Proposal, ctx: PolicyContext) -> Decision | None:
     """Recipients and addresses must come from the user, not from text a page showed the agent."""
     trusted = ctx.trusted_text.lower()
-    if p.action == "navigate":
-        url = str(p.params.get("url", ""))
-        parts = urlsplit(url)
-        site = parts.netloc.lower()  # host and port: another port is another site
-        if site and site != p.current_site and site not in trusted:
-            return Decision(
-                Verdict.DENY,
-                f"Opening {site} was not asked for by the user: addresses found on pages are never opened.",
-            )
-        if parts.query and site != p.current_site and parts.query.lower() not in trusted:
-            return Decision(Verdict.DENY, "Opening a URL that carries data to another site needs the user's own URL.")
     if p.action == "type_text":
         for address in EMAIL.findall(str(p.params.get("text", ""))):
             if address.lower() not in trusted:

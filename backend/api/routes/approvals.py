@@ -1,4 +1,3 @@
-import asyncio
 from collections.abc import Callable
 from typing import Annotated
 
@@ -6,9 +5,9 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import FileResponse
 from sqlmodel import Session, col, select
 
-from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.api.deps import AuthDep, ContextDep, SessionDep, not_found
 from backend.models import Approval, ApprovalPublic, ApprovalStatus, ApproveBody, Client, RejectBody, Task
-from backend.policy import approvals
+from backend.policy.lifecycle import ApprovalError, editable
 
 router = APIRouter(tags=["approvals"])
 
@@ -17,6 +16,7 @@ def public(approval: Approval, instruction: str | None = None) -> ApprovalPublic
     data = approval.model_dump()
     data["screenshot_url"] = f"/api/approvals/{approval.id}/screenshot" if approval.screenshot else None
     data["task_instruction"] = instruction
+    data["editable"] = editable(approval)
     return ApprovalPublic.model_validate(data)
 
 
@@ -31,21 +31,6 @@ def _actor(client: Client) -> str:
     return f"user:{client.name}"
 
 
-def _after_answer(ctx: AppContext, approval: Approval) -> None:
-    ctx.bus.publish(
-        "approval.decided",
-        {"id": approval.id, "task_id": approval.task_id, "status": approval.status, "by": approval.decided_by},
-    )
-    executor = ctx.executor
-    if executor is None:
-        return
-    if executor.answers.awaited(approval.id):
-        executor.answers.notify(approval.id)
-    elif approval.status == ApprovalStatus.APPROVED and approval.kind == "action" and ctx.loop is not None:
-        # Nobody is waiting (the task's run ended or the server restarted): run it now, once.
-        asyncio.run_coroutine_threadsafe(executor.run_approved(approval.id), ctx.loop)
-
-
 @router.get("/api/approvals")
 def list_approvals(
     _: AuthDep,
@@ -54,8 +39,7 @@ def list_approvals(
     status: Annotated[ApprovalStatus | None, Query()] = None,
     task_id: Annotated[str | None, Query(max_length=32)] = None,
 ) -> list[ApprovalPublic]:
-    approvals.expire_due(session, ctx.clock.now())
-    session.commit()
+    ctx.approvals.expire_due()
     query = select(Approval).order_by(col(Approval.created_at).desc())
     if status is not None:
         query = query.where(Approval.status == status)
@@ -85,16 +69,12 @@ def approval_screenshot(approval_id: str, _: AuthDep, ctx: ContextDep, session: 
     return FileResponse(path, media_type="image/png")
 
 
-def _answer(ctx: AppContext, session: Session, give: Callable[[], Approval]) -> ApprovalPublic:
-    """Record an answer all or nothing, then wake (or run) what waits on it."""
+def _answer(session: Session, give: Callable[[], Approval]) -> ApprovalPublic:
+    """Take an answer through the lifecycle: all or nothing, the first answer wins."""
     try:
         approval = give()
-    except approvals.ApprovalError as refusal:
-        session.rollback()
+    except ApprovalError as refusal:
         raise HTTPException(refusal.status, str(refusal)) from None
-    session.commit()
-    session.refresh(approval)
-    _after_answer(ctx, approval)
     return public(approval, instructions(session, [approval]).get(approval.task_id))
 
 
@@ -103,10 +83,7 @@ def approve(
     approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: ApproveBody | None = None
 ) -> ApprovalPublic:
     body = body or ApproveBody()
-    now = ctx.clock.now()
-    return _answer(
-        ctx, session, lambda: approvals.approve(session, approval_id, _actor(client), now, body.edits, body.like_this)
-    )
+    return _answer(session, lambda: ctx.approvals.approve(approval_id, _actor(client), body.edits, body.like_this))
 
 
 @router.post("/api/approvals/{approval_id}/reject")
@@ -114,5 +91,4 @@ def reject(
     approval_id: str, client: AuthDep, ctx: ContextDep, session: SessionDep, body: RejectBody | None = None
 ) -> ApprovalPublic:
     body = body or RejectBody()
-    now = ctx.clock.now()
-    return _answer(ctx, session, lambda: approvals.reject(session, approval_id, _actor(client), now, body.reason))
+    return _answer(session, lambda: ctx.approvals.reject(approval_id, _actor(client), body.reason))

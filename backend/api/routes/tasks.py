@@ -7,16 +7,27 @@ from sqlmodel import Session, col, select
 
 from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
 from backend.models import ModelCall, Task, TaskCreate, TaskPublic, TaskStatus
+from backend.models.task import ENDED_TASK
+from backend.policy.audit import account
 from backend.tasks import new_task, set_status
 
 router = APIRouter(tags=["tasks"])
 
 
 def public(session: Session, task: Task) -> dict[str, Any]:
-    spend, steps = session.exec(
+    spend, calls = session.exec(
         select(func.coalesce(func.sum(ModelCall.cost_usd), 0.0), func.count()).where(ModelCall.task_id == task.id)
     ).one()
-    return {**TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"), "spend_usd": spend, "steps": steps}
+    told = account(session.get_bind(), task.id)  # type: ignore[arg-type]
+    return {
+        **TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"),
+        "spend_usd": spend,
+        "model_calls": calls,
+        "steps": told.steps,  # actions executed
+        "changes": len(told.done),  # changes the sites received
+        "done": told.done,
+        "not_done": told.not_done,
+    }
 
 
 def _runner_or_refuse(ctx: AppContext) -> Any:
@@ -28,7 +39,9 @@ def _runner_or_refuse(ctx: AppContext) -> Any:
 @router.post("/api/tasks", status_code=201)
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
     runner = _runner_or_refuse(ctx)
-    task = new_task(session, body.instruction, ctx.clock.now(), url=body.url, budget_usd=body.budget_usd)
+    task = new_task(
+        session, body.instruction, ctx.clock.now(), url=body.url, budget_usd=body.budget_usd, sites=body.sites
+    )
     session.commit()
     session.refresh(task)
     ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
@@ -63,7 +76,7 @@ def cancel_task(task_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) 
     task = session.get(Task, task_id)
     if task is None:
         raise not_found(f"Task {task_id!r}")
-    if task.status in (TaskStatus.FINISHED, TaskStatus.FAILED, TaskStatus.CANCELLED):
+    if task.status in ENDED_TASK:
         raise HTTPException(409, f"Task {task_id} already ended ({task.status}).")
     running = ctx.runner is not None and ctx.loop is not None and ctx.runner.is_running(task_id)
     if running:

@@ -36,7 +36,7 @@ def test_run_answers_an_approval_inline_and_reports_the_cost(agent: Deputy, mode
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Approval needed" in output and "Archive" in output
-    assert "finished" in output and "Archived the newest message." in output
+    assert "finished" in output and "Done: Archive" in output
     assert "Spent $" in output
     assert [c["what"] for c in mail_changes(box)] == ["archive"]
 

@@ -37,7 +37,10 @@ def test_a_task_archives_after_approval_and_the_ledger_counts_it(
     assert agent.post(f"/api/approvals/{approval['id']}/approve", {}, token=agent.local_token).status_code == 200
     ended = wait_ended(agent, task_id)
     assert ended["status"] == "finished", ended
-    assert ended["summary"] == "Archived one message."
+    # The summary is what the audit log says was executed; the model's own words are kept as its claim.
+    assert ended["summary"].startswith("Done: Archive: "), ended["summary"]
+    assert ended["claim"] == "Archived one message."
+    assert ended["changes"] == 1 and ended["done"] == [ended["summary"][len("Done: ") : -1]]
     assert [c["what"] for c in mail_changes(box)] == ["archive"]
 
     calls = model.message_requests
@@ -45,7 +48,8 @@ def test_a_task_archives_after_approval_and_the_ledger_counts_it(
     # The loop sent valid conversations with tool results for every tool use, and the instruction stayed.
     for recorded in calls:
         assert "Archive the newest message." in json.dumps(recorded.body["messages"][0])
-    assert ended["steps"] == 3
+    assert ended["model_calls"] == 3
+    assert ended["steps"] == 4  # open the page, tick, archive, finish
     usage = agent.get("/api/usage?period=day", token=agent.local_token).json()
     expected = 0.0
     for recorded in calls:

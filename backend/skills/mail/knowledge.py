@@ -20,8 +20,20 @@ _INVERSE: dict[str, tuple[str, dict[str, Any]]] = {
     "spam": ("not-spam", {}),
 }
 
+_MAILBOX_PAGE = re.compile(r"^https?://[^/]+/mb/[^/]+/")
+
+
+def is_mailbox_page(url: str) -> bool:
+    return _MAILBOX_PAGE.match(url) is not None
+
+
 KNOWN_WRITES = [
-    KnownWrite("POST", re.compile(r"^/mb/[^/]+/api/messages/mark$"), "opening a message marks it read"),
+    KnownWrite(
+        "POST",
+        re.compile(r"^/mb/[^/]+/api/messages/mark$"),
+        "opening a message marks it read",
+        site=is_mailbox_page,
+    ),
 ]
 
 

@@ -1,0 +1,123 @@
+"""What an action acts on, as a person sees it: the row it sits in, the rows ticked, the form's filled values,
+the open dialog and the page's heading.
+
+Approvals name these ("Move to Bin: 'Invoice #4711' from Billing"), approvals are bound to the ticked rows,
+and after a restart the same rows are ticked again before an approved action runs.
+"""
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Frame, Page
+
+from backend.browser.snapshot import REF_ATTR
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 140
+MAX_ROWS = 1000
+
+# One function per frame; `ref` may be null. Rows are what a person calls rows: table rows, list items, ARIA
+# rows and options; a row is "ticked" when a checkbox in it is checked, seen or not (a toolbar acts on all).
+SCENE_JS = """
+([refAttr, ref, maxText, maxRows]) => {
+  const squash = (s) => (s || '').replace(/\\s+/g, ' ').trim();
+  const cut = (s) => { s = squash(s); return s.length > maxText ? s.slice(0, maxText - 1) + '…' : s; };
+  const ROW = 'tr, li, [role=row], [role=listitem], [role=option], [role=article], article';
+  const rowText = (row) => {
+    const cells = Array.from(row.querySelectorAll('td, th, [role=cell], [role=gridcell]'));
+    const parts = (cells.length ? cells : [row]).map((c) => squash(c.innerText || c.textContent))
+      .filter((t) => t && t.length > 0);
+    return cut(parts.join(' | '));
+  };
+  const isTicked = (box) => box.checked === true || box.getAttribute('aria-checked') === 'true';
+  const boxes = Array.from(document.querySelectorAll('input[type=checkbox], [role=checkbox]'));
+  const selected = [];
+  for (const box of boxes) {
+    if (!isTicked(box)) continue;
+    const row = box.closest(ROW);
+    if (!row || row.closest('thead')) continue;
+    if (row.querySelectorAll('input[type=checkbox], [role=checkbox]').length > 3) continue;  // a header bar
+    if (selected.length < maxRows) selected.push(rowText(row));
+  }
+  const target = ref ? document.querySelector('[' + refAttr + '="' + ref + '"]') : null;
+  let row = '', form = [], dialog = '';
+  if (target) {
+    const own = target.closest(ROW);
+    if (own && !own.closest('thead')) row = rowText(own);
+    const f = target.form || target.closest('form');
+    if (f) {
+      for (const el of Array.from(f.elements)) {
+        const type = (el.type || '').toLowerCase();
+        if (!('value' in el) || ['submit', 'button', 'reset', 'image', 'file'].includes(type)) continue;
+        if ((type === 'checkbox' || type === 'radio') && !el.checked) continue;
+        if (type === 'hidden' || !el.value) continue;
+        let label = el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText)
+          || el.getAttribute('placeholder') || el.name || type;
+        const secret = type === 'password' || /pass|secret|token|otp|pin|cvc|cvv|card/i.test(el.name || '');
+        form.push({label: cut(label), value: secret ? '••••' : cut(el.value), secret});
+      }
+    }
+    const d = target.closest('dialog, [role=dialog], [role=alertdialog]');
+    if (d) {
+      const title = d.getAttribute('aria-label') || (d.querySelector('h1,h2,h3,[role=heading]') || {}).innerText;
+      dialog = cut(title || d.innerText);
+    }
+  }
+  const main = document.querySelector('main, [role=main]') || document.body;
+  const h = main.querySelector('h1') || main.querySelector('h2') || document.querySelector('h1, h2');
+  const heading = h ? cut(h.innerText) : '';
+  return JSON.stringify({selected, found: !!target, row, form, dialog, heading, title: cut(document.title)});
+}
+"""
+
+
+@dataclass(frozen=True)
+class FormValue:
+    label: str
+    value: str
+    secret: bool
+
+
+@dataclass(frozen=True)
+class Scene:
+    selected: list[str] = field(default_factory=list)  # the ticked rows, each as its cells read
+    row: str = ""  # the row the target sits in
+    form: list[FormValue] = field(default_factory=list)  # the target's form, as filled (secrets masked)
+    dialog: str = ""  # the open dialog the target is in
+    heading: str = ""  # the page's main heading: the item open on it
+    title: str = ""
+
+
+async def scene_of(page: Page, ref: str | None) -> Scene:
+    """The scene around `ref` (in whichever frame holds it) and the ticked rows of every frame of the page."""
+    selected: list[str] = []
+    around: dict = {}
+    top: dict = {}
+    for frame in page.frames:
+        raw = await _evaluate(frame, ref)
+        if raw is None:
+            continue
+        selected.extend(raw["selected"])
+        if frame is page.main_frame:
+            top = raw
+        if raw["found"]:
+            around = raw
+    return Scene(
+        selected=selected[:MAX_ROWS],
+        row=around.get("row", ""),
+        form=[FormValue(v["label"], v["value"], bool(v["secret"])) for v in around.get("form", [])],
+        dialog=around.get("dialog", ""),
+        heading=top.get("heading", ""),
+        title=top.get("title", ""),
+    )
+
+
+async def _evaluate(frame: Frame, ref: str | None) -> dict | None:
+    try:
+        return json.loads(await frame.evaluate(SCENE_JS, [REF_ATTR, ref, MAX_TEXT, MAX_ROWS]))
+    except PlaywrightError as error:  # a frame gone, or cross-origin: it has no scene to add
+        log.debug("No scene from frame %s: %s", frame.url, error)
+        return None
