@@ -37,8 +37,9 @@ class Egress:
         for text in trusted:
             self.taint.trust(text)
 
-    def judge(self, url: str, shown: str = "", approved: Iterable[str] = ()) -> Judgement:
-        """Whether opening `url` (as the top-level page) is free, asks, or is denied, and why."""
+    def judge(self, url: str, shown: str = "", approved: Iterable[str] = (), body: str = "") -> Judgement:
+        """Whether opening `url` (as the top-level page, posting `body` if it is a form's) is free, asks, or
+        is denied, and why."""
         site = site_of(url)
         if not self.scoped or url in approved:
             return Judgement("free", "the user approved opening it" if url in approved else "no scope", site)
@@ -48,7 +49,8 @@ class Egress:
             return Judgement("ask", f"{url.split(':', 1)[0]}: links leave the task's sites", site)
         if in_scope(site, self.scope):
             return Judgement("free", f"{site} is one of this task's sites", site)
-        smuggled = carried(url, self.taint, shown)
+        # A form's body is data sent along as much as its query is.
+        smuggled = carried(url, self.taint, shown) or (carried(f"{url}?{body}", self.taint, shown) if body else None)
         if smuggled is not None:
             return Judgement(
                 "deny",

@@ -107,7 +107,7 @@ class WriteGate:
     clock: Clock
     known_writes: list[KnownWrite] = field(default_factory=list)
     task_of: Callable[[Page], str | None] = lambda _page: None
-    egress_of: Callable[[str], Egress | None] = lambda _task: None
+    egresses: Callable[[], dict[str, Egress]] = dict
     listeners: list[Callable[[GateEvent], None]] = field(default_factory=list)
     events: list[GateEvent] = field(default_factory=list)
     _clearances: dict[str, Clearance] = field(default_factory=dict)
@@ -160,16 +160,15 @@ class WriteGate:
 
     async def _on_route(self, route: Route) -> None:
         request = route.request
-        top_level = request.is_navigation_request() and _is_top(request)
-        task_id = await self._task_of_page(request.frame.page) if top_level else self._task_of_request(request)
+        top_level, page = _top_level(request)
+        if top_level:
+            task_id = await self._task_of_page(page) if page is not None else self._sole_cleared_task()
+        else:
+            task_id = self._task_of_request(request)
         clearance = self.clearance_for(task_id)
-        egress = self.egress_of(task_id) if task_id and top_level else None
-        if egress is not None and egress.scoped:
-            judged = egress.judge(
-                request.url,
-                shown=clearance.shown if clearance else "",
-                approved=clearance.approved_urls if clearance else (),
-            )
+        egress = self.egresses().get(task_id) if task_id and top_level else None
+        if top_level and (page is None or (egress is not None and egress.scoped)):
+            judged = self._judge(request, task_id, egress, clearance)
             if judged.verdict != "free":
                 await self._hold(route, task_id, clearance, judged)
                 return
@@ -179,6 +178,26 @@ class WriteGate:
             await self._fetch_hop(route)
             return
         await route.continue_()
+
+    def _sole_cleared_task(self) -> str | None:
+        cleared = list(self._clearances)
+        return cleared[0] if len(cleared) == 1 else None
+
+    def _judge(
+        self, request: Request, task_id: str | None, egress: Egress | None, clearance: Clearance | None
+    ) -> Judgement:
+        """A navigation's verdict under its task's scope. A new window's first request comes before its page
+        exists, so its task may be unknown: then every task's scope must let it through."""
+        body = _body_of(request) or ""
+        shown = clearance.shown if clearance else ""
+        approved = clearance.approved_urls if clearance else frozenset()
+        scopes = [egress] if egress is not None else list(self.egresses().values()) if task_id is None else []
+        verdicts = [e.judge(request.url, shown, approved, body) for e in scopes if e.scoped]
+        for wanted in ("deny", "ask"):
+            for judged in verdicts:
+                if judged.verdict == wanted:
+                    return judged
+        return Judgement("free", "in scope")
 
     async def _write_passes(self, route: Route, task_id: str | None, clearance: Clearance | None) -> bool:
         request = route.request
@@ -311,11 +330,15 @@ _DROPPED_ON_REDIRECT = {
 }
 
 
-def _is_top(request: Request) -> bool:
+def _top_level(request: Request) -> tuple[bool, Page | None]:
+    """Whether the request navigates a page (not a frame in it), and that page if it exists yet."""
+    if not request.is_navigation_request():
+        return False, None
     try:
-        return request.frame.parent_frame is None
-    except PlaywrightError:  # a service worker's request has no frame
-        return False
+        frame = request.frame
+    except PlaywrightError:  # a new window's first request is issued before its page exists
+        return True, None
+    return frame.parent_frame is None, frame.page
 
 
 def _page_url(request: Request) -> str:

@@ -44,7 +44,7 @@ class BrowserSession:
         self._egress: dict[str, Egress] = {}
         self._lock = asyncio.Lock()
         gate.task_of = self.task_of
-        gate.egress_of = self._egress.get
+        gate.egresses = lambda: self._egress
 
     @property
     def running(self) -> bool:

@@ -1,5 +1,6 @@
 """Tasks: what the user asked Deputy to do, and where it stands."""
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -63,7 +64,7 @@ class TaskCreate(BaseModel):
         canonical = []
         for site in sites:
             host = canonical_host(site) if isinstance(site, str) and len(site) <= 300 else ""
-            if not host:
+            if not re.fullmatch(r"(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?", host):
                 raise ValueError(f"{site!r} is not a site: give a host name or host:port, such as mail.example.com")
             canonical.append(host)
         return canonical
