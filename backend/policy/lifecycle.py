@@ -256,10 +256,10 @@ class Lifecycle:
 
         loop.call_soon_threadsafe(start)
 
-    async def drain(self, timeout: float = 20.0) -> None:
+    async def drain(self, within: float = 20.0) -> None:
         """At shutdown: let approved actions that are running finish, so none is left half-recorded."""
         if self._running:
-            await asyncio.wait(list(self._running), timeout=timeout)
+            await asyncio.wait(list(self._running), timeout=within)
 
     # ---- waiting -----------------------------------------------------------------------------------
 
