@@ -100,7 +100,7 @@ class Tab:
         scene = await self.scene(None)
         if sorted(scene.selected) == sorted(rows):
             return True
-        snapshot = await take_snapshot(self.page, max_items=1_000_000)
+        snapshot = self.last_snapshot = await take_snapshot(self.page, max_items=1_000_000)
         boxes = {e.ref: e for e in snapshot.elements.values() if e.role == "checkbox" and e.context.startswith("row")}
         for ref, box in boxes.items():
             if box.states.get("checked") is True:
