@@ -6,6 +6,7 @@ for ticked rows still runs once when approved (the page and the ticked rows are 
 approval given just before the kill is either run once or ends saying why it cannot: never left "approved".
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -89,10 +90,8 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         # Whatever the killed server left behind (its browser) goes with its session.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture
