@@ -26,11 +26,19 @@ SCENE_JS = """
   const squash = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const cut = (s) => { s = squash(s); return s.length > maxText ? s.slice(0, maxText - 1) + '…' : s; };
   const ROW = 'tr, li, [role=row], [role=listitem], [role=option], [role=article], article';
+  // A row reads as its cells, or else as its children (sender, subject, date...), joined by " | ".
+  // When one part holds all the text (a cell with sender, subject and snippet inside), its children are read.
   const rowText = (row) => {
     const cells = Array.from(row.querySelectorAll('td, th, [role=cell], [role=gridcell]'));
-    const parts = (cells.length ? cells : [row]).map((c) => squash(c.innerText || c.textContent))
-      .filter((t) => t && t.length > 0);
-    return cut(parts.join(' | '));
+    let parts = cells.length ? cells : Array.from(row.children);
+    for (let depth = 0; depth < 3; depth++) {
+      const filled = parts.filter((c) => squash(c.innerText || c.textContent));
+      if (filled.length !== 1 || !filled[0].children.length) break;
+      parts = Array.from(filled[0].children);
+    }
+    let texts = parts.map((c) => squash(c.innerText || c.textContent));
+    texts = texts.filter((t, i) => t && texts.indexOf(t) === i);
+    return cut(texts.length ? texts.join(' | ') : squash(row.innerText));
   };
   const isTicked = (box) => box.checked === true || box.getAttribute('aria-checked') === 'true';
   const boxes = Array.from(document.querySelectorAll('input[type=checkbox], [role=checkbox]'));
@@ -45,8 +53,13 @@ SCENE_JS = """
   const target = ref ? document.querySelector('[' + refAttr + '="' + ref + '"]') : null;
   let row = '', form = [], dialog = '';
   if (target) {
+    // A row a control acts on is an item of a list of things (a table row, or an item with a checkbox),
+    // not a toolbar's list of buttons.
     const own = target.closest(ROW);
-    if (own && !own.closest('thead')) row = rowText(own);
+    const item = own && (own.matches('tr, [role=row]') || own.querySelector('input[type=checkbox], [role=checkbox]'));
+    if (item && !own.closest('thead') && !target.closest('[role=toolbar], [role=menu], [role=menubar]')) {
+      row = rowText(own);
+    }
     const f = target.form || target.closest('form');
     if (f) {
       for (const el of Array.from(f.elements)) {
@@ -66,8 +79,15 @@ SCENE_JS = """
       dialog = cut(title || d.innerText);
     }
   }
-  const main = document.querySelector('main, [role=main]') || document.body;
-  const h = main.querySelector('h1') || main.querySelector('h2') || document.querySelector('h1, h2');
+  // The item open on the page: the heading of the article or dialog holding the target, else the first
+  // heading a person can see (visually hidden ones, 1px boxes, are for screen readers).
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
+  const HEADINGS = 'h1, h2, h3, [role=heading]';
+  const holder = target && target.closest('article, [role=article], dialog, [role=dialog], [role=main], main');
+  const open = Array.from(document.querySelectorAll('article, [role=article]')).find(seen);
+  const within = (root) => root ? Array.from(root.querySelectorAll(HEADINGS)).find(seen) : null;
+  const h = within(holder) || within(open) || within(document.querySelector('main, [role=main]'))
+    || Array.from(document.querySelectorAll('h1, h2')).find(seen);
   const heading = h ? cut(h.innerText) : '';
   return JSON.stringify({selected, found: !!target, row, form, dialog, heading, title: cut(document.title)});
 }
