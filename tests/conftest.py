@@ -56,3 +56,11 @@ def deploy_server() -> Iterator[ThreadedServer]:
     from backend.demo.deploy.app import create_app
 
     yield from _serve(create_app())
+
+
+@pytest.fixture(scope="session")
+def postbox_server() -> Iterator[ThreadedServer]:
+    """Postbox, a plain server-rendered webmail unlike Demo Mail; reset it with POST /_test/reset."""
+    from tests.sites.postbox.app import create_app
+
+    yield from _serve(create_app())

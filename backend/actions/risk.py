@@ -13,8 +13,9 @@ from backend.actions.registry import ActionSpec, Risk
 # Names of controls whose effect cannot be taken back once the site has it.
 IRREVERSIBLE_NAMES = [
     r"delete (forever|permanently|all|account)",
-    r"permanently delete",
-    r"empty (trash|bin|spam)",
+    r"(permanently|forever) (delete|remove)",
+    r"remove (forever|permanently)",
+    r"empty (trash|bin|spam|junk|deleted items|folder)",
     r"send( now| anyway| reply| message| email)?",
     r"pay( now| \S+)?",
     r"(confirm|complete|place|submit) (order|payment|purchase|booking)",
@@ -35,14 +36,16 @@ IRREVERSIBLE_NAMES = [
 # Controls that change something a person can undo (archive, trash, labels).
 WRITE_NAMES = [
     r"archive",
-    r"(move to )?trash",
+    r"(move to )?(trash|bin)",
     r"delete",
     r"restore",
     r"undo",
     r"move to",
     r"label",
     r"star(red)?",
-    r"mark as (read|unread)",
+    r"(un)?flag",
+    r"mark( as)? (read|unread|spam|junk|not spam|important|not important)",
+    r"not (spam|junk)",
     r"save",
     r"update",
     r"submit",
@@ -52,14 +55,40 @@ WRITE_NAMES = [
     r"snooze",
     r"accept( all)?",
 ]
+# Folders and views a webmail lists by name. Opening one is a read even when the noun is also a verb
+# elsewhere ("Archive", "Trash", "Starred"): a button called "Archive" archives, a link called "Archive" opens.
+FOLDER_NOUNS = re.compile(
+    r"(inbox|outbox|trash|bin|recycle bin|deleted( items| messages| mail)?|spam|junk( mail| email| e mail)?|"
+    r"bulk( mail)?|archived?|archives|all mail|sent( items| mail| messages)?|drafts?|starred|flagged|important|"
+    r"snoozed|scheduled|unread|priority|primary|focused|other|updates|promotions|social|forums|chats?)",
+    re.I,
+)
+# Controls that only choose which rows are ticked: "Select all", "Select: All", "Select > None",
+# "Select all 79 conversations in Inbox", "Clear selection".
+SELECTS = re.compile(
+    r"^\W*((select|deselect|unselect)\W+(all|none|everything|nothing|this page|visible|\d+)\b.*|clear selection)\W*$",
+    re.I,
+)
+# What a "Select" menu or a "Select: All | None" pair offers; bare, these words name a selection.
+SELECT_CHOICES = re.compile(r"^\W*(all|none)\W*$", re.I)
+SELECT_MENU_CHOICES = re.compile(r"^\W*(all|none|read|unread|starred|unstarred|flagged|unflagged)\W*$", re.I)
+# Pagers: another page of the same list. Bare "Next" is left out: in a booking flow it submits a step.
+PAGERS = re.compile(
+    r"^\W*((newer|older)( messages| conversations)?|(next|previous|first|last) page|page \d+)\W*$", re.I
+)
 # Controls that open a form to fill in; nothing leaves until its own Send, which is judged on its own.
 FORM_OPENERS = re.compile(r"^\W*(compose|new (message|mail|email)|reply( all)?|forward)\W*$", re.I)
+# A confirmation that says the step is final, whatever verb it uses: "Remove 2 messages permanently?".
+FINAL_DIALOG = re.compile(r"\b(permanently|forever|cannot be undone|can't be undone|can not be undone)\b", re.I)
 AFFIRMATIVE = re.compile(r"^(ok|okay|yes|confirm|continue|proceed|i understand|do it)\b", re.I)
 READ_ROLES = {"tab", "treeitem", "menu", "menubar", "tablist"}
 LOCAL_ROLES = {"checkbox", "radio", "switch", "option", "textbox", "searchbox", "combobox", "spinbutton", "slider"}
+CHECKABLE_ROLES = {"checkbox", "radio", "switch", "option", "menuitemcheckbox", "menuitemradio"}
+MENU_ITEM_ROLES = {"menuitem", "menuitemcheckbox", "menuitemradio", "option"}
 # A URL path segment naming an irreversible verb: /unsubscribe/n1, /api/delete-all, /checkin/payment.
 IRREVERSIBLE_SEGMENT = re.compile(
-    r"^(delete|destroy|purge|unsubscribe|pay|payment|purchase|send|rollback|promote|deploy|transfer)([-_].*)?$", re.I
+    r"^(delete|destroy|purge|empty|unsubscribe|pay|payment|purchase|send|rollback|promote|deploy|transfer)([-_].*)?$",
+    re.I,
 )
 SAFE_KEYS = re.compile(
     r"^(Tab|Shift\+Tab|Escape|Arrow(Up|Down|Left|Right)|Page(Up|Down)|Home|End|Space|Shift|Control|Alt)$", re.I
@@ -67,6 +96,8 @@ SAFE_KEYS = re.compile(
 
 _IRREVERSIBLE = re.compile(r"^\W*(" + "|".join(IRREVERSIBLE_NAMES) + r")\b", re.I)
 _WRITE = re.compile(r"^\W*(" + "|".join(WRITE_NAMES) + r")\b", re.I)
+# Unread counts and their words, which folder links carry beside the name: "Inbox (3)", "Junk 2 new".
+_COUNT_WORDS = {"unread", "new"}
 
 
 class Target(Protocol):
@@ -123,9 +154,17 @@ def _click_risk(target: Target) -> Assessment:
         return Assessment(Risk.LOCAL, f"{what} only opens a form; nothing is sent until Send")
     if _IRREVERSIBLE.match(name):
         return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it")
-    if target.dialog and _IRREVERSIBLE.search(target.dialog) and AFFIRMATIVE.match(name):
+    final = target.dialog and (_IRREVERSIBLE.search(target.dialog) or FINAL_DIALOG.search(target.dialog))
+    if final and AFFIRMATIVE.match(name):
         return Assessment(Risk.IRREVERSIBLE, f"{what} confirms the dialog {target.dialog!r}")
-    submitted = _form_risk(target)
+    folder = _folder_opened(target, name)
+    if folder:
+        return Assessment(Risk.READ, f"{what} only opens the {folder} folder; looking at a folder changes nothing")
+    if _only_selects(target, name):
+        return Assessment(Risk.LOCAL, f"{what} only ticks rows on the page; nothing changes until an action is chosen")
+    if PAGERS.match(name) and target.role in ("button", "link") and target.form_method in (None, "get"):
+        return Assessment(Risk.READ, f"{what} only shows another page of the list")
+    submitted = _form_risk(target, clicked=True)
     if submitted is not None and submitted.risk is Risk.IRREVERSIBLE:
         return submitted
     if _WRITE.match(name):
@@ -138,13 +177,50 @@ def _click_risk(target: Target) -> Assessment:
         return Assessment(Risk.READ, f"{what} only navigates to {target.href}")
     if target.role in READ_ROLES or "expanded" in target.states:
         return Assessment(Risk.READ, f"{what} only opens or switches a view")
+    if target.role in CHECKABLE_ROLES:
+        return Assessment(Risk.LOCAL, f"{what} only ticks or unticks a choice on the page")
     if target.role in LOCAL_ROLES:
-        return Assessment(Risk.LOCAL, f"{what} only changes a selection on the page")
+        return Assessment(Risk.LOCAL, f"{what} only puts the cursor in a field; nothing is sent by clicking it")
     return Assessment(Risk.WRITE, f"clicking {what} may change something")
 
 
-def _form_risk(target: Target) -> Assessment | None:
-    is_submitter = target.role == "button" or target.tag in ("input", "button") or target.role in LOCAL_ROLES
+def _folder_opened(target: Target, name: str) -> str | None:
+    """The folder a link, tab or tree item opens ("Trash", "All mail"), if its name is one; else None."""
+    words = re.sub(r"[\W\d_]+", " ", name.lower()).split()
+    while words and words[-1] in _COUNT_WORDS:
+        words.pop()
+    noun = " ".join(words)
+    if not noun or not FOLDER_NOUNS.fullmatch(noun):
+        return None
+    if target.role in ("tab", "treeitem") or (target.role in MENU_ITEM_ROLES | {"link"} and _navigates(target.href)):
+        return noun.capitalize()
+    return None
+
+
+def _navigates(href: str | None) -> bool:
+    """An href that opens a page or a view: not a script, not a bare "#", not a path that acts when opened."""
+    if not href or href.lower().startswith("javascript:") or href.endswith("#"):
+        return False
+    return not _acts_when_opened(href)
+
+
+def _only_selects(target: Target, name: str) -> bool:
+    # In a dialog, "All" may answer "Delete which messages?": there the word is not a selection.
+    if target.dialog:
+        return False
+    if SELECTS.match(name):
+        return target.role in ("button", "link", "clickable", *MENU_ITEM_ROLES, *CHECKABLE_ROLES)
+    if target.role in MENU_ITEM_ROLES:
+        return bool(SELECT_MENU_CHOICES.match(name))
+    return target.role == "button" and bool(SELECT_CHOICES.match(name))
+
+
+def _form_risk(target: Target, *, clicked: bool = False) -> Assessment | None:
+    # Enter in a field submits its form; a click on a field or a checkbox does not, only a button does.
+    if clicked:
+        is_submitter = target.role == "button" or (target.tag == "button" and target.role not in LOCAL_ROLES)
+    else:
+        is_submitter = target.role == "button" or target.tag in ("input", "button") or target.role in LOCAL_ROLES
     if not is_submitter or target.form_method is None:
         return None
     method = target.form_method.lower()

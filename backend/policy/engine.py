@@ -17,7 +17,9 @@ from backend.models import RuleKind, UserRule
 MAX_ITEMS_PER_ACTION = 20
 MAX_DESTRUCTIVE_PER_TASK = 50
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-PERMANENT = re.compile(r"\b(delete (forever|permanently)|permanently delete|empty (trash|bin|spam))\b", re.I)
+PERMANENT = re.compile(
+    r"\b((delete|remove) (forever|permanently)|permanently (delete|remove)|empty (trash|bin|spam|junk))\b", re.I
+)
 SENDING = re.compile(r"^\W*(send|forward|reply)\b", re.I)
 
 

@@ -70,6 +70,9 @@ def test_always_ask_overrides_grants() -> None:
     [
         ("Delete forever", context(), "Permanent deletion"),
         ("Empty Trash now", context(), "Permanent deletion"),
+        ("Remove permanently", context(), "Permanent deletion"),
+        ("Empty Bin", context(), "Permanent deletion"),
+        ("Empty Junk", context(), "Permanent deletion"),
         ("Archive", context(paused=True), "paused"),
         ("Archive", context((RuleKind.SITE_BLOCK, {"host": "example"})), "blocked"),
         ("Archive", context((RuleKind.SITE_ALLOW, {"host": "bank.example"})), "not on the user's list"),

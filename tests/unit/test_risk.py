@@ -77,6 +77,167 @@ CLICKS = [
 ]
 
 
+# Wording families, each with the roles and hrefs webmails give them. Folder and view nouns that are also
+# verbs elsewhere ("Archive", "Trash", "Starred") are reads when they open a view, writes on a button.
+FOLDER_NAMES = [
+    "Trash",
+    "Bin",
+    "Spam 3",
+    "Junk (1)",
+    "Archive",
+    "Sent",
+    "Drafts 2",
+    "Starred",
+    "All mail",
+    "Inbox (3)",
+    "\U0001f5d1 Bin",
+    "Deleted Items",
+    "Trash, 2 unread",
+    "Archived",
+]
+FOLDERS = [
+    *[
+        (element(n, "link", tag="a", href=f"https://mail.example/folder/{n.split()[0].lower()}"), Risk.READ)
+        for n in FOLDER_NAMES
+    ],
+    *[(element(n, "link", tag="a", href="https://mail.example/mb/default/#trash"), Risk.READ) for n in FOLDER_NAMES],
+    (element("Archive", "link", tag="a", href="/folder/archive", context='listitem "Archive"'), Risk.READ),
+    (element("Trash", "tab", tag="div"), Risk.READ),
+    (element("Archive", "treeitem", tag="li", context='tree "Folders"'), Risk.READ),
+    (element("Starred", "menuitem", tag="a", href="https://mail.example/#starred"), Risk.READ),
+    # The same nouns acting, not opening: a button, a script link, a move menu's entry, a link that acts.
+    (element("Archive", context="toolbar"), Risk.WRITE),
+    (element("Trash", context="toolbar"), Risk.WRITE),
+    (element("Bin", form_method="post", form_action="https://mail.example/messages"), Risk.WRITE),
+    (element("Starred", context='row "Sam — Lunch"'), Risk.WRITE),
+    (element("Archive", "link", tag="a", href="javascript:void(0)"), Risk.WRITE),
+    (element("Trash", "link", tag="a", href="https://mail.example/inbox#"), Risk.WRITE),
+    (element("Trash", "menuitem", context='menu "Move to"'), Risk.WRITE),
+    (element("Spam", "menuitem", context='menu "Move to"'), Risk.WRITE),
+    (element("Trash", "link", tag="a", href="https://mail.example/trash/empty"), Risk.WRITE),
+]
+SELECTIONS = [
+    (element("Select all"), Risk.LOCAL),
+    (element("Select: All", form_method="post", form_action="https://mail.example/messages"), Risk.LOCAL),
+    (element("Select > All"), Risk.LOCAL),
+    (element("Select all conversations"), Risk.LOCAL),
+    (element("Select all 79 conversations in Inbox", context='region "Inbox"'), Risk.LOCAL),
+    (element("Clear selection"), Risk.LOCAL),
+    (element("Select none", "link", tag="a", href="https://mail.example/folder/inbox?select=none"), Risk.LOCAL),
+    (element("All", form_method="post", form_action="https://mail.example/messages", context="form"), Risk.LOCAL),
+    (element("None", form_method="post", form_action="https://mail.example/messages", context="form"), Risk.LOCAL),
+    *[
+        (element(n, "menuitem", context='menu in toolbar "List actions"'), Risk.LOCAL)
+        for n in ("All", "None", "Read", "Unread", "Starred", "Unstarred")
+    ],
+    (
+        element(
+            "Select all",
+            "checkbox",
+            tag="input",
+            context='row "From — Subject — Date"',
+            form_method="post",
+            form_action="https://mail.example/messages",
+        ),
+        Risk.LOCAL,
+    ),
+    (
+        element(
+            "Select message from Ana: Lunch",
+            "checkbox",
+            tag="input",
+            form_method="post",
+            form_action="https://mail.example/messages",
+        ),
+        Risk.LOCAL,
+    ),
+    # Not a selection: "All" answering a deletion, or a plain "Read" button that marks mail read.
+    (element("All", dialog="Delete which messages?"), Risk.WRITE),
+    (element("Read", context="toolbar"), Risk.WRITE),
+]
+VERBS = [
+    *[
+        (element(n, context="toolbar"), Risk.WRITE)
+        for n in (
+            "Move to Bin",
+            "Move to Trash",
+            "Archive",
+            "Delete",
+            "Mark spam",
+            "Flag",
+            "Mark as read",
+            "Not spam",
+            "Move to Inbox",
+            "Move to Archive",
+        )
+    ],
+    *[
+        (element(n, form_method="post", form_action="https://mail.example/messages"), Risk.WRITE)
+        for n in ("Move to Bin", "Mark spam", "Flag", "Move to Archive")
+    ],
+    (
+        element(
+            "Move to Bin",
+            context='row "Sam — Lunch"',
+            form_method="post",
+            form_action="https://mail.example/message/7/move",
+        ),
+        Risk.WRITE,
+    ),
+]
+FINAL = [
+    *[
+        (element(n), Risk.IRREVERSIBLE)
+        for n in (
+            "Empty Trash",
+            "Empty Bin",
+            "Empty Junk",
+            "Empty Spam now",
+            "Delete forever",
+            "Remove permanently",
+            "Delete permanently",
+            "Permanently delete",
+            "Send",
+            "Unsubscribe",
+            "Pay €18.00",
+            "Check in",
+            "Roll back",
+            "Promote",
+        )
+    ],
+    (
+        element("Remove permanently", form_method="get", form_action="https://mail.example/bin/remove"),
+        Risk.IRREVERSIBLE,
+    ),
+    (element("Empty Bin", form_method="post", form_action="https://mail.example/bin/empty"), Risk.IRREVERSIBLE),
+    (element("Empty Trash", "link", tag="a", href="https://mail.example/#trash"), Risk.IRREVERSIBLE),
+    (element("Delete forever", "menuitem"), Risk.IRREVERSIBLE),
+    (element("Yes", dialog="Remove 2 messages permanently?"), Risk.IRREVERSIBLE),
+]
+PAGES = [
+    (element("Older", context='toolbar "List actions"'), Risk.READ),
+    (element("Newer", context='toolbar "List actions"'), Risk.READ),
+    (element("Next page", "link", tag="a", href="https://mail.example/folder/inbox?page=2"), Risk.READ),
+    (element("Next", form_method="post", form_action="/checkin/seats"), Risk.WRITE),
+    (element("To", "textbox", tag="input", form_method="post", form_action="https://mail.example/compose"), Risk.LOCAL),
+]
+FAMILIES = FOLDERS + SELECTIONS + VERBS + FINAL + PAGES
+
+
+def family_id(target: ElementInfo) -> str:
+    return f"{target.role}:{target.name}:{target.href or target.form_method or target.dialog or target.context}"
+
+
+@pytest.mark.parametrize(("target", "expected"), FAMILIES, ids=[family_id(t) for t, _ in FAMILIES])
+def test_wording_families_by_role_and_href(target: ElementInfo, expected: Risk) -> None:
+    click = registry.get("click")
+    found = assess(click, click.validate({"ref": "e1"}), target)
+    assert found.risk is expected, found.reason
+    # The reason is for a person: it names the control and says what clicking it does.
+    assert repr(target.name) in found.reason
+    assert "None" not in found.reason.replace(repr(target.name), "")
+
+
 @pytest.mark.parametrize(("target", "expected"), CLICKS, ids=[f"{t.name}" for t, _ in CLICKS])
 def test_click_risk_follows_the_target(target: ElementInfo, expected: Risk) -> None:
     click = registry.get("click")
