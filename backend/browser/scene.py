@@ -82,12 +82,19 @@ SCENE_JS = """
   // The item open on the page: the heading of the article or dialog holding the target, else the first
   // heading a person can see (visually hidden ones, 1px boxes, are for screen readers).
   const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 1 && r.height > 1; };
-  const HEADINGS = 'h1, h2, h3, [role=heading]';
+  const aside = 'nav, aside, header, footer, [role=navigation], [role=complementary], [role=banner]';
   const holder = target && target.closest('article, [role=article], dialog, [role=dialog], [role=main], main');
   const open = Array.from(document.querySelectorAll('article, [role=article]')).find(seen);
-  const within = (root) => root ? Array.from(root.querySelectorAll(HEADINGS)).find(seen) : null;
+  const within = (root) => {
+    if (!root) return null;
+    for (const level of ['h1', 'h2', 'h3', '[role=heading]']) {
+      const found = Array.from(root.querySelectorAll(level)).find((h) => seen(h) && !h.closest(aside));
+      if (found) return found;
+    }
+    return null;
+  };
   const h = within(holder) || within(open) || within(document.querySelector('main, [role=main]'))
-    || Array.from(document.querySelectorAll('h1, h2')).find(seen);
+    || within(document.body);
   const heading = h ? cut(h.innerText) : '';
   return JSON.stringify({selected, found: !!target, row, form, dialog, heading, title: cut(document.title)});
 }
