@@ -9,13 +9,13 @@ from backend.models import Task, TaskStatus
 
 
 def new_task(
-    session: Session, instruction: str, now: datetime, url: str | None = None, budget_usd: float | None = None
+    session: Session, instruction: str, now: datetime, url: str | None = None, budget_micro_usd: int | None = None
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
         instruction=instruction,
         url=url,
-        budget_usd=budget_usd,
+        budget_micro_usd=budget_micro_usd,
         status=TaskStatus.QUEUED,
         created_at=now,
         updated_at=now,

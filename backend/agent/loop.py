@@ -26,6 +26,7 @@ from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, Snapshot
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
+from backend.ledger.money import dollars, usd
 from backend.ledger.pricing import worst_case_cost
 from backend.models import Approval, ApprovalStatus, AppState, Task, TaskStatus
 from backend.policy.executor import Executor, Outcome
@@ -42,7 +43,7 @@ NO_PROGRESS_LIMIT = 3
 class AgentSettings:
     max_tokens: int = 1024
     step_limit: int = 30
-    budget_raise_usd: float = 0.05  # what a "budget" approval offers to add
+    budget_raise_micro_usd: int = 50_000  # what a "budget" approval offers to add at least ($0.05)
 
 
 @dataclass
@@ -291,18 +292,17 @@ class TaskRun:
             self.stop(TaskStatus.FAILED, f"{over} Raise the daily budget with `deputy rules` to continue.")
             return False
         now = agent.clock.now()
-        add = max(agent.settings.budget_raise_usd, round(over.needed * 2, 4))
+        add = max(agent.settings.budget_raise_micro_usd, over.needed * 2)
         approval_id = "ap_" + secrets.token_hex(6)
         approval = Approval(
             id=approval_id,
             task_id=self.task_id,
             kind="budget",
             action="raise_budget",
-            params={"add_usd": add},
-            target=f"this task's budget (${over.limit:.4f})",
+            params={"add_usd": usd(add), "add_micro_usd": add},
+            target=f"this task's budget ({dollars(over.limit)})",
             risk="write",
-            policy_reason=f"{over} Approve to add ${add:.2f}.",
-            cost_so_far_usd=agent.book.spent(self.task_id),
+            policy_reason=f"{over} Approve to add {dollars(add)}.",
             fingerprint="budget",
             created_at=now,
             expires_at=now + timedelta(minutes=60),
@@ -315,13 +315,13 @@ class TaskRun:
         self.status(TaskStatus.WAITING, f"Paused before a call that could cross the budget; approval {approval_id}.")
         status = await agent.executor.answers.wait(approval_id)
         if status is not ApprovalStatus.APPROVED:
-            self.stop(TaskStatus.FAILED, f"Stopped at the budget (${over.limit:.4f}); no more budget was given.")
+            self.stop(TaskStatus.FAILED, f"Stopped at the budget ({dollars(over.limit)}); no more budget was given.")
             return False
         with Session(agent.engine) as session:
             answered = session.get(Approval, approval_id)
             task = self._task(session)
-            extra = float((answered.params if answered else {}).get("add_usd", add))
-            task.budget_usd = (task.budget_usd or over.limit) + extra
+            extra = int((answered.params if answered else {}).get("add_micro_usd", add))
+            task.budget_micro_usd = (task.budget_micro_usd or over.limit) + extra
             session.add(task)
             if answered is not None:
                 answered.status = ApprovalStatus.EXECUTED

@@ -1,13 +1,19 @@
 """Tasks: what the user asked Deputy to do, and where it stands."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
+
+from backend.ledger.money import parse_usd, usd
+
+# The most one task may be given, in dollars: above this a budget is a typo, not a limit.
+TASK_BUDGET_MOST_USD = Decimal(1000)
 
 
 class TaskStatus(StrEnum):
@@ -26,7 +32,7 @@ class Task(SQLModel, table=True):
     instruction: str
     url: str | None = None
     status: str = SQLField(default=TaskStatus.QUEUED, index=True, max_length=16)
-    budget_usd: float | None = None
+    budget_micro_usd: int | None = None  # whole micro-dollars; None: no budget of its own
     # Kinds of write the user allowed for this task ("approve all like this"): [{"action", "kind"}].
     grants: list[dict[str, Any]] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Values the user typed or approved: the only trusted sources of recipients and URLs besides the instruction.
@@ -41,7 +47,20 @@ class Task(SQLModel, table=True):
 class TaskCreate(BaseModel):
     instruction: str = Field(min_length=1, max_length=4000)
     url: str | None = Field(None, max_length=2000, pattern=r"^https?://")
-    budget_usd: float | None = Field(None, gt=0, le=1000)
+    budget_usd: float | str | None = Field(
+        None, description='The most this task may spend, in dollars, as typed: 5, 5.25 or "0.10".'
+    )
+
+    @field_validator("budget_usd")
+    @classmethod
+    def _budget_is_money(cls, value: float | str | None) -> float | str | None:
+        if value is not None:
+            parse_usd(value, most=TASK_BUDGET_MOST_USD)
+        return value
+
+    @property
+    def budget_micro_usd(self) -> int | None:
+        return None if self.budget_usd is None else parse_usd(self.budget_usd, most=TASK_BUDGET_MOST_USD)
 
 
 class TaskPublic(BaseModel):
@@ -49,9 +68,14 @@ class TaskPublic(BaseModel):
     instruction: str
     url: str | None
     status: str
-    budget_usd: float | None
+    budget_micro_usd: int | None
     destructive_count: int
     summary: str | None
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def budget_usd(self) -> float | None:
+        return None if self.budget_micro_usd is None else usd(self.budget_micro_usd)

@@ -8,7 +8,9 @@ from sqlmodel import Session, col, select
 
 from backend.actions import registry
 from backend.actions.registry import ActionInputError
+from backend.ledger.money import MoneyError, parse_usd, usd
 from backend.models import Approval, ApprovalStatus, AuditRecord, Task
+from backend.models.task import TASK_BUDGET_MOST_USD
 
 
 class ApprovalError(Exception):
@@ -70,15 +72,13 @@ def approve(
     approval = get_pending(session, approval_id, now)
     params = dict(approval.params)
     if edits and approval.kind == "budget":
-        extra = edits.get("add_usd")
-        if (
-            set(edits) != {"add_usd"}
-            or not isinstance(extra, int | float)
-            or isinstance(extra, bool)
-            or not 0 < extra <= 1000
-        ):
-            raise ApprovalError(422, "A budget approval takes one edit: add_usd, a positive number of dollars.")
-        params["add_usd"] = float(extra)
+        try:
+            if set(edits) != {"add_usd"}:
+                raise MoneyError("it takes no other edit")
+            extra = parse_usd(edits["add_usd"], most=TASK_BUDGET_MOST_USD)
+        except MoneyError as error:
+            raise ApprovalError(422, f"A budget approval takes one edit, add_usd in dollars: {error}.") from None
+        params["add_usd"], params["add_micro_usd"] = usd(extra), extra
     elif edits:
         if approval.kind != "action":
             raise ApprovalError(422, "Only action and budget approvals take edits.")

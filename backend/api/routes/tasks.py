@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.ledger.money import usd
 from backend.models import ModelCall, Task, TaskCreate, TaskPublic, TaskStatus
 from backend.tasks import new_task, set_status
 
@@ -14,9 +15,14 @@ router = APIRouter(tags=["tasks"])
 
 def public(session: Session, task: Task) -> dict[str, Any]:
     spend, steps = session.exec(
-        select(func.coalesce(func.sum(ModelCall.cost_usd), 0.0), func.count()).where(ModelCall.task_id == task.id)
+        select(func.coalesce(func.sum(ModelCall.cost_micro_usd), 0), func.count()).where(ModelCall.task_id == task.id)
     ).one()
-    return {**TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"), "spend_usd": spend, "steps": steps}
+    return {
+        **TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"),
+        "spend_usd": usd(spend),
+        "spend_micro_usd": spend,
+        "steps": steps,
+    }
 
 
 def _runner_or_refuse(ctx: AppContext) -> Any:
@@ -28,7 +34,7 @@ def _runner_or_refuse(ctx: AppContext) -> Any:
 @router.post("/api/tasks", status_code=201)
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
     runner = _runner_or_refuse(ctx)
-    task = new_task(session, body.instruction, ctx.clock.now(), url=body.url, budget_usd=body.budget_usd)
+    task = new_task(session, body.instruction, ctx.clock.now(), url=body.url, budget_micro_usd=body.budget_micro_usd)
     session.commit()
     session.refresh(task)
     ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
