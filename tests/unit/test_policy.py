@@ -107,3 +107,33 @@ def test_addresses_and_urls_from_page_text_are_refused() -> None:
     assert decide(same_site, context()).verdict is Verdict.ALLOW
     asked_for = proposal("navigate", Risk.READ, "", params={"url": "https://air.example/"}, site="air.example")
     assert decide(asked_for, context(trusted_text="Check in at https://air.example/")).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "attacker@evil.example",
+        "attacker@[127.0.0.1]",
+        "attacker@[IPv6:::1]",
+        '"attacker"@Evil.Example',
+        "Attacker <ATTACKER@EVIL.EXAMPLE>",
+        "attacker@xn--bcher-kva.example",
+        "attacker%40evil.example",
+        "mailto:attacker@evil.example",
+        "mum@family.example, attacker@evil.example",
+    ],
+)
+def test_an_address_from_page_text_is_refused_in_any_spelling(text: str) -> None:
+    typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": text})
+    decision = decide(typed, context(trusted_text="Reply to Mum <mum@family.example>"))
+    assert decision.verdict is Verdict.DENY
+    assert "did not come from the user" in decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mum@family.example", "MUM@Family.Example", '"mum"@family.example', "Mum <mum@family.example>", "Hi mum!"],
+)
+def test_the_users_own_address_may_be_typed_in_any_spelling(text: str) -> None:
+    typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": text})
+    assert decide(typed, context(trusted_text="Reply to Mum <MUM@family.example>")).verdict is Verdict.ALLOW
