@@ -46,9 +46,7 @@ def start_agent_parts(ctx: AppContext) -> None:
         return
     files = ctx.settings.data_dir / "files"
     ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
-    ctx.executor = Executor(
-        ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills(), cost_of=ctx.book.spent
-    )
+    ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills())
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE

@@ -15,7 +15,7 @@ def new_task(
     instruction: str,
     now: datetime,
     url: str | None = None,
-    budget_usd: float | None = None,
+    budget_micro_usd: int | None = None,
     sites: list[str] | None = None,
 ) -> Task:
     task = Task(
@@ -23,7 +23,7 @@ def new_task(
         instruction=instruction,
         url=url,
         sites=sites or [],
-        budget_usd=budget_usd,
+        budget_micro_usd=budget_micro_usd,
         status=TaskStatus.QUEUED,
         created_at=now,
         updated_at=now,

@@ -25,6 +25,7 @@ from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, Snapshot
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
+from backend.ledger.money import dollars, usd
 from backend.ledger.pricing import worst_case_cost
 from backend.models import ApprovalStatus, AppState, Task, TaskStatus
 from backend.models.task import ENDED_TASK
@@ -45,7 +46,7 @@ QUESTION_TTL = timedelta(hours=12)
 class AgentSettings:
     max_tokens: int = 1024
     step_limit: int = 30
-    budget_raise_usd: float = 0.05  # what a "budget" approval offers to add
+    budget_raise_micro_usd: int = 50_000  # what a "budget" approval offers to add at least ($0.05)
 
 
 @dataclass
@@ -328,18 +329,17 @@ class TaskRun:
             self.stop(TaskStatus.FAILED, f"{over} Raise the daily budget with `deputy rules` to continue.")
             return False
         lifecycle = agent.executor.lifecycle
-        add = max(agent.settings.budget_raise_usd, round(over.needed * 2, 4))
+        add = max(agent.settings.budget_raise_micro_usd, over.needed * 2)
         approval = lifecycle.create(
             Draft(
                 task_id=self.task_id,
                 kind="budget",
                 action="raise_budget",
-                params={"add_usd": add},
-                summary=f"Add ${add:.2f} to this task's budget (${over.limit:.4f} now)",
-                policy_reason=f"{over} Approve to add ${add:.2f}.",
+                params={"add_usd": usd(add), "add_micro_usd": add},
+                summary=f"Add {dollars(add)} to this task's budget ({dollars(over.limit)} now)",
+                policy_reason=f"{over} Approve to add {dollars(add)}.",
                 risk="write",
-                target=f"this task's budget (${over.limit:.4f})",
-                cost_so_far_usd=agent.book.spent(self.task_id),
+                target=f"this task's budget ({dollars(over.limit)})",
                 fingerprint="budget",
                 ttl=timedelta(minutes=60),
             )
@@ -347,15 +347,15 @@ class TaskRun:
         self.status(TaskStatus.WAITING, f"Paused before a call that could cross the budget; approval {approval.id}.")
         status = await lifecycle.wait(approval.id)
         if status is not ApprovalStatus.APPROVED:
-            self.stop(TaskStatus.FAILED, f"Stopped at the budget (${over.limit:.4f}); no more budget was given.")
+            self.stop(TaskStatus.FAILED, f"Stopped at the budget ({dollars(over.limit)}); no more budget was given.")
             return False
         answered = lifecycle.get(approval.id)
-        extra = float((answered.params if answered else {}).get("add_usd", add))
+        extra = int((answered.params if answered else {}).get("add_micro_usd", add))
         with Session(agent.engine) as session:
             task = self._task(session)
-            task.budget_usd = (task.budget_usd or over.limit) + extra
+            task.budget_micro_usd = (task.budget_micro_usd or over.limit) + extra
             session.add(task)
             session.commit()
-        lifecycle.finish(approval.id, ApprovalStatus.EXECUTED, f"Added ${extra:.2f} to the task's budget.")
+        lifecycle.finish(approval.id, ApprovalStatus.EXECUTED, f"Added {dollars(extra)} to the task's budget.")
         self.status(TaskStatus.RUNNING)
         return True

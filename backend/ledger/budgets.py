@@ -3,6 +3,9 @@
 A call is made only after reserving its worst case (an upper bound of its input plus max_tokens of output)
 against the task's and the day's budget, with other tasks' calls in flight counted too; so no interleaving
 of concurrent tasks can overspend. The reservation is replaced by the real cost when the call returns.
+
+Every amount here is whole micro-dollars (int): limits, reservations and spend compare exactly, so a
+budget of $0.01 is reached exactly at 10,000 micro-dollars, never a float's width before or after.
 """
 
 import itertools
@@ -15,16 +18,20 @@ from sqlmodel import Session, col, select
 
 from backend.clock import Clock
 from backend.events import EventBus
+from backend.ledger.money import dollars, usd
 from backend.ledger.pricing import Usage, cost_of
 from backend.models import ModelCall, RuleKind, Task, UserRule
+from backend.models.rule import budget_micros
 
 
 class BudgetExceeded(Exception):
-    def __init__(self, scope: str, limit: float, spent: float, needed: float) -> None:
+    """Amounts in micro-dollars."""
+
+    def __init__(self, scope: str, limit: int, spent: int, needed: int) -> None:
         self.scope, self.limit, self.spent, self.needed = scope, limit, spent, needed
         super().__init__(
-            f"The {scope} budget of ${limit:.4f} would be crossed: ${spent:.4f} spent or in flight, "
-            f"and the next call may cost up to ${needed:.4f}."
+            f"The {scope} budget of {dollars(limit)} would be crossed: {dollars(spent)} spent or in flight, "
+            f"and the next call may cost up to {dollars(needed)}."
         )
 
 
@@ -36,7 +43,7 @@ class PriceUnknown(Exception):
 class Reservation:
     id: int
     task_id: str
-    amount: float
+    amount: int  # micro-dollars
 
 
 def start_of_day(moment: datetime) -> datetime:
@@ -53,28 +60,32 @@ class Book:
     _ids: itertools.count = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def spent(self, task_id: str | None = None, since: datetime | None = None) -> float:
+    def spent(self, task_id: str | None = None, since: datetime | None = None) -> int:
+        """Micro-dollars recorded (calls of unknown price count nothing: they are reported apart)."""
         with Session(self.engine) as session:
-            query = select(func.coalesce(func.sum(ModelCall.cost_usd), 0.0))
+            query = select(func.coalesce(func.sum(ModelCall.cost_micro_usd), 0))
             if task_id is not None:
                 query = query.where(ModelCall.task_id == task_id)
             if since is not None:
                 query = query.where(col(ModelCall.at) >= since)
-            return float(session.exec(query).one())
+            return int(session.exec(query).one())
 
-    def limits(self, task_id: str) -> tuple[float | None, float | None]:
-        """(task budget, day budget) in dollars; None where the user set none."""
+    def limits(self, task_id: str) -> tuple[int | None, int | None]:
+        """(task budget, day budget) in micro-dollars; None where the user set none."""
         with Session(self.engine) as session:
             task = session.get(Task, task_id)
             rules = list(session.exec(select(UserRule)))
-        task_limit = task.budget_usd if task else None
+        task_limit = task.budget_micro_usd if task else None
         if task_limit is None:
-            task_limit = next((r.value["usd"] for r in rules if r.kind == RuleKind.BUDGET_TASK), None)
-        day_limit = next((r.value["usd"] for r in rules if r.kind == RuleKind.BUDGET_DAY), None)
+            task_limit = next((budget_micros(r) for r in rules if r.kind == RuleKind.BUDGET_TASK), None)
+        day_limit = next((budget_micros(r) for r in rules if r.kind == RuleKind.BUDGET_DAY), None)
         return task_limit, day_limit
 
-    def reserve(self, task_id: str, worst: float | None) -> Reservation:
-        """Hold the worst case of the next call, or raise BudgetExceeded (the call must not be made)."""
+    def reserve(self, task_id: str, worst: int | None) -> Reservation:
+        """Hold the worst case (micro-dollars) of the next call, or raise BudgetExceeded (it must not be made).
+
+        Reaching a limit exactly is allowed; only crossing it is refused.
+        """
         task_limit, day_limit = self.limits(task_id)
         if worst is None:
             if task_limit is not None or day_limit is not None:
@@ -82,7 +93,7 @@ class Book:
                     "This model's price is unknown, so Deputy cannot keep the budget; choose a priced model "
                     "(DEPUTY_MODEL) or remove the budget."
                 )
-            worst = 0.0
+            worst = 0
         with self._lock:
             held_task = sum(r.amount for r in self._held.values() if r.task_id == task_id)
             held_all = sum(r.amount for r in self._held.values())
@@ -122,7 +133,7 @@ class Book:
             cache_creation_input_tokens=usage.cache_creation_input_tokens,
             cache_read_input_tokens=usage.cache_read_input_tokens,
             latency_ms=latency_ms,
-            cost_usd=cost,
+            cost_micro_usd=cost,
             stop_reason=stop_reason,
         )
         with self._lock:
@@ -132,6 +143,7 @@ class Book:
                 session.refresh(call)
             self._held.pop(reservation.id, None)
         if self.bus is not None:
+            task_spend = self.spent(reservation.task_id)
             self.bus.publish(
                 "usage.recorded",
                 {
@@ -142,8 +154,10 @@ class Book:
                     "output_tokens": usage.output_tokens,
                     "cache_creation_input_tokens": usage.cache_creation_input_tokens,
                     "cache_read_input_tokens": usage.cache_read_input_tokens,
-                    "cost_usd": cost,
-                    "task_spend_usd": self.spent(reservation.task_id),
+                    "cost_usd": None if cost is None else usd(cost),
+                    "cost_micro_usd": cost,
+                    "task_spend_usd": usd(task_spend),
+                    "task_spend_micro_usd": task_spend,
                 },
             )
         return call

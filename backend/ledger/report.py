@@ -1,12 +1,19 @@
-"""Spend beside outcomes: what Deputy cost, what it got done, and what was wasted."""
+"""Spend beside outcomes: what Deputy cost, what it got done, and what was wasted.
+
+Sums are of whole micro-dollars; each `*_usd` figure is computed from its `*_micro_usd` twin at the end,
+so the report agrees with the ledger to the last digit however many calls it adds up.
+"""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
 from backend.ledger.budgets import start_of_day
+from backend.ledger.money import round_micros, usd
 from backend.models import AuditRecord, ModelCall, RuleKind, Task, TaskStatus, UserRule
+from backend.models.rule import budget_micros
 
 Period = Literal["day", "week", "month"]
 PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
@@ -16,8 +23,9 @@ def period_start(period: Period, now: datetime) -> datetime:
     return start_of_day(now) - timedelta(days=PERIOD_DAYS[period] - 1)
 
 
-def _per(spend: float, count: int) -> float | None:
-    return round(spend / count, 6) if count else None
+def _per(spend: int, count: int) -> float | None:
+    """Dollars per outcome, to the nearest micro-dollar (half up): a division is the one place money rounds."""
+    return usd(round_micros(Decimal(spend) / count)) if count else None
 
 
 def usage_report(session: Session, period: Period, now: datetime) -> dict[str, Any]:
@@ -26,13 +34,13 @@ def usage_report(session: Session, period: Period, now: datetime) -> dict[str, A
     records = list(session.exec(select(AuditRecord).where(col(AuditRecord.at) >= since)))
     task_ids = {c.task_id for c in calls} | {r.task_id for r in records}
     tasks = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(task_ids)))} if task_ids else {}
-    known = [c for c in calls if c.cost_usd is not None]
-    spend = round(sum(c.cost_usd for c in known if c.cost_usd is not None), 6)
+    known = [c for c in calls if c.cost_micro_usd is not None]
+    spend = sum(c.cost_micro_usd or 0 for c in known)
 
-    spend_by_task: dict[str, float] = {}
+    spend_by_task: dict[str, int] = {}
     tokens_by_task: dict[str, int] = {}
     for c in calls:
-        spend_by_task[c.task_id] = spend_by_task.get(c.task_id, 0.0) + (c.cost_usd or 0.0)
+        spend_by_task[c.task_id] = spend_by_task.get(c.task_id, 0) + (c.cost_micro_usd or 0)
         tokens_by_task[c.task_id] = tokens_by_task.get(c.task_id, 0) + (
             c.input_tokens + c.output_tokens + c.cache_creation_input_tokens + c.cache_read_input_tokens
         )
@@ -54,25 +62,28 @@ def usage_report(session: Session, period: Period, now: datetime) -> dict[str, A
     ]
     loops = sum(1 for r in records if r.kind == "waste" and r.reason == "loop detected")
 
-    by_day: dict[str, float] = {}
+    by_day: dict[str, int] = {}
     for offset in range(PERIOD_DAYS[period]):
-        by_day[(since + timedelta(days=offset)).date().isoformat()] = 0.0
+        by_day[(since + timedelta(days=offset)).date().isoformat()] = 0
     for c in known:
         day = c.at.astimezone().date().isoformat() if c.at.tzinfo else c.at.date().isoformat()
         if day in by_day:
-            by_day[day] = round(by_day[day] + (c.cost_usd or 0.0), 6)
+            by_day[day] += c.cost_micro_usd or 0
 
     day_rule = session.exec(select(UserRule).where(UserRule.kind == RuleKind.BUDGET_DAY)).first()
     today = start_of_day(now)
     spent_today = sum(
-        c.cost_usd or 0.0 for c in known if (c.at if c.at.tzinfo else c.at.replace(tzinfo=now.tzinfo)) >= today
+        c.cost_micro_usd or 0 for c in known if (c.at if c.at.tzinfo else c.at.replace(tzinfo=now.tzinfo)) >= today
     )
-    day_usd = day_rule.value["usd"] if day_rule else None
+    day_limit = budget_micros(day_rule) if day_rule else None
+    day_left = day_limit - spent_today if day_limit is not None else None
+    waste = sum(spend_by_task.get(t.id, 0) for t in wasted_tasks)
     top = sorted(spend_by_task.items(), key=lambda item: item[1], reverse=True)[:5]
     return {
         "period": period,
         "since": since.isoformat(),
-        "spend_usd": spend,
+        "spend_usd": usd(spend),
+        "spend_micro_usd": spend,
         "price_unknown_calls": len(calls) - len(known),
         "calls": len(calls),
         "tokens": {
@@ -82,24 +93,28 @@ def usage_report(session: Session, period: Period, now: datetime) -> dict[str, A
             "cache_write": sum(c.cache_creation_input_tokens for c in calls),
         },
         "budget": {
-            "day_usd": day_usd,
-            "day_left_usd": round(day_usd - spent_today, 6) if day_usd is not None else None,
+            "day_usd": None if day_limit is None else usd(day_limit),
+            "day_micro_usd": day_limit,
+            "day_left_usd": None if day_left is None else usd(day_left),
+            "day_left_micro_usd": day_left,
         },
         "outcomes": outcomes,
         "cost_per_outcome": {name: _per(spend, count) for name, count in outcomes.items()},
         "waste": {
-            "usd": round(sum(spend_by_task.get(t.id, 0.0) for t in wasted_tasks), 6),
+            "usd": usd(waste),
+            "micro_usd": waste,
             "tokens": sum(tokens_by_task.get(t.id, 0) for t in wasted_tasks),
             "tasks": [{"id": t.id, "instruction": t.instruction, "status": t.status} for t in wasted_tasks],
             "loops": loops,
         },
-        "by_day": [{"day": day, "spend_usd": value} for day, value in by_day.items()],
+        "by_day": [{"day": day, "spend_usd": usd(value), "spend_micro_usd": value} for day, value in by_day.items()],
         "top_tasks": [
             {
                 "id": task_id,
                 "instruction": tasks[task_id].instruction if task_id in tasks else "",
                 "status": tasks[task_id].status if task_id in tasks else "",
-                "spend_usd": round(value, 6),
+                "spend_usd": usd(value),
+                "spend_micro_usd": value,
             }
             for task_id, value in top
         ],

@@ -4,10 +4,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+from sqlalchemy import JSON, Column, Connection, event, func, select
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
+
+from backend.ledger.money import usd
+from backend.models.usage import ModelCall
 
 
 class ApprovalStatus(StrEnum):
@@ -51,7 +55,8 @@ class Approval(SQLModel, table=True):
     model_reason: str | None = None
     risk: str = SQLField(max_length=16)
     policy_reason: str
-    cost_so_far_usd: float = 0.0
+    # What the task had spent when this was asked, in whole micro-dollars; filled from the ledger on insert.
+    cost_so_far_micro_usd: int = 0
     page_url: str | None = None
     fingerprint: str = SQLField(max_length=64)
     status: str = SQLField(default=ApprovalStatus.PENDING, index=True, max_length=16)
@@ -80,7 +85,7 @@ class ApprovalPublic(BaseModel):
     model_reason: str | None
     risk: str
     policy_reason: str
-    cost_so_far_usd: float
+    cost_so_far_micro_usd: int
     page_url: str | None
     status: str
     created_at: datetime
@@ -89,6 +94,20 @@ class ApprovalPublic(BaseModel):
     decided_by: str | None
     decision_reason: str | None
     outcome: str | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def cost_so_far_usd(self) -> float:
+        return usd(self.cost_so_far_micro_usd)
+
+
+@event.listens_for(Approval, "before_insert")
+def _cost_so_far_from_the_ledger(_mapper: Mapper[Approval], connection: Connection, approval: Approval) -> None:
+    # The ledger is the one source of what a task spent: whoever creates an approval, the figure is the same.
+    spent = connection.execute(
+        select(func.coalesce(func.sum(ModelCall.cost_micro_usd), 0)).where(ModelCall.task_id == approval.task_id)
+    ).scalar_one()
+    approval.cost_so_far_micro_usd = int(spent)
 
 
 class ApproveBody(BaseModel):

@@ -1,6 +1,7 @@
 """The user's rules: stored data the policy reads on every decision, never part of a prompt."""
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -8,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
+
+from backend.ledger.money import MoneyError, parse_usd, usd
 
 
 class RuleKind(StrEnum):
@@ -17,8 +20,8 @@ class RuleKind(StrEnum):
     ALWAYS_ASK = "always_ask"  # value: {"host": ...}: every change asks on this site, grants or not
     GRANT = "grant"  # value: {"action": "click", "kind": "archive"}: allowed for every task
     QUIET_HOURS = "quiet_hours"  # value: {"start": "22:00", "end": "07:00"}: nothing but reads
-    BUDGET_DAY = "budget_day"  # value: {"usd": 2.0}
-    BUDGET_TASK = "budget_task"  # value: {"usd": 0.5}
+    BUDGET_DAY = "budget_day"  # value: {"usd": 2.0, "micro_usd": 2000000}: micro_usd is the exact limit
+    BUDGET_TASK = "budget_task"  # value: {"usd": 0.5, "micro_usd": 500000}
 
 
 class UserRule(SQLModel, table=True):
@@ -31,6 +34,14 @@ class UserRule(SQLModel, table=True):
 
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+# The most a budget rule may allow, in dollars: above this it is a typo, not a limit.
+RULE_BUDGET_MOST_USD = Decimal(10_000)
+
+
+def budget_micros(rule: UserRule) -> int:
+    """A budget rule's exact limit in micro-dollars (rules stored before micro_usd existed carry only usd)."""
+    value = rule.value
+    return int(value["micro_usd"]) if "micro_usd" in value else parse_usd(value["usd"], most=RULE_BUDGET_MOST_USD)
 
 
 class RuleCreate(BaseModel):
@@ -56,9 +67,14 @@ class RuleCreate(BaseModel):
             if not all(isinstance(v.get(k), str) and re.fullmatch(_HHMM, v[k]) for k in ("start", "end")):
                 raise ValueError("quiet hours need value.start and value.end as HH:MM")
         elif self.kind in (RuleKind.BUDGET_DAY, RuleKind.BUDGET_TASK):
-            usd = v.get("usd")
-            if not isinstance(usd, int | float) or isinstance(usd, bool) or not 0 < usd <= 10000:
-                raise ValueError("a budget needs value.usd, a positive number of dollars")
+            if "usd" not in v or not set(v) <= {"usd", "micro_usd"}:
+                raise ValueError('a budget needs value.usd, a number of dollars such as 5, 5.25 or "0.10"')
+            try:
+                micros = parse_usd(v["usd"], most=RULE_BUDGET_MOST_USD)
+            except MoneyError as error:
+                raise ValueError(f"a budget needs value.usd, a number of dollars: {error}") from None
+            # micro_usd is recomputed from what was typed, so the two can never disagree.
+            self.value = {"usd": usd(micros), "micro_usd": micros}
         elif v:
             raise ValueError(f"{self.kind.value} takes no value")
         return self

@@ -2,13 +2,19 @@
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, computed_field, field_validator
 from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
+
+from backend.ledger.money import parse_usd, usd
+
+# The most one task may be given, in dollars: above this a budget is a typo, not a limit.
+TASK_BUDGET_MOST_USD = Decimal(1000)
 
 
 class TaskStatus(StrEnum):
@@ -33,7 +39,7 @@ class Task(SQLModel, table=True):
     # The sites the task may act on besides its start page's (the user's own list); leaving them asks.
     sites: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = SQLField(default=TaskStatus.QUEUED, index=True, max_length=16)
-    budget_usd: float | None = None
+    budget_micro_usd: int | None = None  # whole micro-dollars; None: no budget of its own
     # Kinds of write the user allowed for this task ("approve all like this"): [{"action", "kind"}].
     grants: list[dict[str, Any]] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     # Values the user typed or approved: the only trusted sources of recipients and URLs besides the instruction.
@@ -54,7 +60,20 @@ class TaskCreate(BaseModel):
         max_length=50,
         description="Other sites the task may act on (host or host:port); leaving these and the start page's asks.",
     )
-    budget_usd: float | None = Field(None, gt=0, le=1000)
+    budget_usd: float | str | None = Field(
+        None, description='The most this task may spend, in dollars, as typed: 5, 5.25 or "0.10".'
+    )
+
+    @field_validator("budget_usd")
+    @classmethod
+    def _budget_is_money(cls, value: float | str | None) -> float | str | None:
+        if value is not None:
+            parse_usd(value, most=TASK_BUDGET_MOST_USD)
+        return value
+
+    @property
+    def budget_micro_usd(self) -> int | None:
+        return None if self.budget_usd is None else parse_usd(self.budget_usd, most=TASK_BUDGET_MOST_USD)
 
     @field_validator("sites")
     @classmethod
@@ -76,10 +95,15 @@ class TaskPublic(BaseModel):
     url: str | None
     sites: list[str]
     status: str
-    budget_usd: float | None
+    budget_micro_usd: int | None
     destructive_count: int
     summary: str | None
     claim: str | None
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def budget_usd(self) -> float | None:
+        return None if self.budget_micro_usd is None else usd(self.budget_micro_usd)

@@ -20,7 +20,8 @@ class ModelCall(SQLModel, table=True):
     cache_creation_input_tokens: int
     cache_read_input_tokens: int
     latency_ms: int
-    cost_usd: float | None  # None: the model's price is unknown (never counted as free)
+    # Whole micro-dollars (1 USD = 1,000,000), exact; None: the model's price is unknown (never counted as free).
+    cost_micro_usd: int | None
     stop_reason: str | None = SQLField(default=None, max_length=32)
 
 

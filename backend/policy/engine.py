@@ -13,10 +13,10 @@ from typing import Any
 from backend.actions.registry import Risk
 from backend.actions.risk import Assessment
 from backend.models import RuleKind, UserRule
+from backend.policy.provenance import addresses
 
 MAX_ITEMS_PER_ACTION = 20
 MAX_DESTRUCTIVE_PER_TASK = 50
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PERMANENT = re.compile(
     r"\b((delete|remove) (forever|permanently)|permanently (delete|remove)|empty (trash|bin|spam|junk))\b", re.I
 )
@@ -127,14 +127,14 @@ def _counts(p: Proposal, ctx: PolicyContext) -> Decision | None:
 
 def _provenance(p: Proposal, ctx: PolicyContext) -> Decision | None:
     """Recipients and addresses must come from the user, not from text a page showed the agent."""
-    trusted = ctx.trusted_text.lower()
     if p.action == "type_text":
-        for address in EMAIL.findall(str(p.params.get("text", ""))):
-            if address.lower() not in trusted:
-                return Decision(
-                    Verdict.DENY,
-                    f"{address} did not come from the user (only from page text); Deputy will not send to it.",
-                )
+        # Compared by meaning: attacker@[127.0.0.1] or "Attacker"@EVIL.example is no address the user gave.
+        strangers = sorted(addresses(str(p.params.get("text", ""))) - addresses(ctx.trusted_text))
+        if strangers:
+            return Decision(
+                Verdict.DENY,
+                f"{strangers[0]} did not come from the user (only from page text); Deputy will not send to it.",
+            )
     return None
 
 

@@ -64,7 +64,6 @@ async def draft_for(
     policy_reason: str,
     model_reason: str | None,
     screens_dir: Path,
-    cost_so_far_usd: float,
     kind: str = "action",
 ) -> Draft:
     draft = Draft(
@@ -81,7 +80,6 @@ async def draft_for(
         target_name=element.name if element else "",
         target_identity=identity(element) if element else None,
         model_reason=model_reason,
-        cost_so_far_usd=cost_so_far_usd,
         page_url=tab.url,
         fingerprint=fingerprint(tab.url, spec.name, element, evidence.selection),
     )

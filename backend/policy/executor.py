@@ -10,7 +10,6 @@ execution owns the gate and the audit of what ran, skills (through their registr
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -70,13 +69,11 @@ class Executor:
         files_dir: Path,
         lifecycle: Lifecycle | None = None,
         skills: Skills | None = None,
-        cost_of: Callable[[str], float] = lambda _task: 0.0,
     ) -> None:
         self.engine = engine
         self.browser = browser
         self.clock = clock
         self.screens_dir = files_dir / "screenshots"
-        self.cost_of = cost_of
         self.skills = skills or Skills()
         self.lifecycle = lifecycle or Lifecycle(engine, bus, clock)
         self.audit = AuditLog(engine, clock)
@@ -182,7 +179,6 @@ class Executor:
                 decision.reason,
                 reason,
                 self.screens_dir,
-                self.cost_of(task_id),
                 kind="navigation" if looked.egress == "ask" else "action",
             )
             approval = self.lifecycle.create(draft, waits=waits)
@@ -230,7 +226,6 @@ class Executor:
             objects=[event.url],
             policy_reason=f"Needs your approval: {event.detail}",
             risk=Risk.READ.value,
-            cost_so_far_usd=self.cost_of(event.task_id or ""),
             page_url=tab.url,
             fingerprint=fingerprint(tab.url, spec.name, None, []),
         )

@@ -28,14 +28,15 @@ from backend.actions import registry
 from backend.actions.registry import ActionInputError
 from backend.clock import Clock
 from backend.events import EventBus
+from backend.ledger.money import MoneyError, parse_usd, usd
 from backend.models import Approval, ApprovalStatus, AuditRecord, Task
 from backend.models.approval import ENDED
+from backend.models.task import TASK_BUDGET_MOST_USD
 from backend.policy.engine import grant_kind
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(minutes=15)
-MAX_BUDGET_RAISE_USD = 1000
 MAX_ANSWER_CHARS = 4000
 
 Runner = Callable[[str], Awaitable[object]]
@@ -67,7 +68,6 @@ class Draft:
     target_identity: list[str | None] | None = None
     screenshot: str | None = None
     model_reason: str | None = None
-    cost_so_far_usd: float = 0.0
     page_url: str | None = None
     fingerprint: str = ""
     ttl: timedelta | None = None
@@ -133,7 +133,6 @@ class Lifecycle:
             model_reason=draft.model_reason,
             risk=draft.risk,
             policy_reason=draft.policy_reason,
-            cost_so_far_usd=draft.cost_so_far_usd,
             page_url=draft.page_url,
             fingerprint=draft.fingerprint,
             created_at=now,
@@ -174,8 +173,10 @@ class Lifecycle:
             params = _edited(approval, edits)
             task = session.get(Task, approval.task_id)
             if task is not None:
-                # What the user approved becomes trusted: a recipient they saw and accepted may be used.
-                approved = [str(v) for v in params.values() if isinstance(v, str)]
+                # What the user approved becomes trusted: a recipient they saw and accepted may be used. Of a
+                # question only the answer is the user's: the question is the model's, maybe a page's, words.
+                shown = {"answer": params["answer"]} if approval.kind == "question" else params
+                approved = [str(v) for v in shown.values() if isinstance(v, str)]
                 task.trusted_values = [*task.trusted_values, *approved]
                 if like_this and approval.kind == "action" and approval.risk == "write":
                     kind = grant_kind(approval.action, approval.target_name or "")
@@ -436,15 +437,13 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
     if not edits:
         return params
     if approval.kind == "budget":
-        extra = edits.get("add_usd")
-        if (
-            set(edits) != {"add_usd"}
-            or not isinstance(extra, int | float)
-            or isinstance(extra, bool)
-            or not 0 < extra <= MAX_BUDGET_RAISE_USD
-        ):
-            raise ApprovalError(422, "A budget approval takes one edit: add_usd, a positive number of dollars.")
-        return {**params, "add_usd": float(extra)}
+        try:
+            if set(edits) != {"add_usd"}:
+                raise MoneyError("it takes no other edit")
+            extra = parse_usd(edits["add_usd"], most=TASK_BUDGET_MOST_USD)
+        except MoneyError as error:
+            raise ApprovalError(422, f"A budget approval takes one edit, add_usd in dollars: {error}.") from None
+        return {**params, "add_usd": usd(extra), "add_micro_usd": extra}
     allowed = editable(approval)
     if "ref" in edits and edits["ref"] != params.get("ref"):
         raise ApprovalError(422, "The target of an approval cannot be changed; reject it and ask instead.")

@@ -17,6 +17,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from backend.ledger.money import dollars
 from backend.servers import ThreadedServer
 from tests.live import start_deputy
 from tests.model_server import ModelRequest, ModelServer, Reply, text, tool_use
@@ -91,7 +92,8 @@ def main() -> None:
 
     print("Token estimate: UTF-8 bytes / 4 by the scripted server (Claude's tokenizer is not public); the cache")
     print("follows the API's rules (breakpoints, 20-block lookback, 1024-token minimum for Sonnet).")
-    print(f"Task status: {state['status']} ({state['summary']}); {len(usages)} model calls, ${state['spend_usd']:.4f}.")
+    spend = dollars(state["spend_micro_usd"])
+    print(f"Task status: {state['status']} ({state['summary']}); {len(usages)} model calls, {spend}.")
     print()
     print(f"{'step':>4} {'input':>8} {'output':>7} {'cache read':>11} {'cache write':>12} {'from cache':>11}")
     for n, u in enumerate(usages, 1):

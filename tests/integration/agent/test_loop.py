@@ -2,6 +2,7 @@
 
 import json
 
+from backend.ledger.money import usd
 from backend.ledger.pricing import Usage, cost_of
 from tests.integration.agent.conftest import (
     find_ref,
@@ -51,10 +52,10 @@ def test_a_task_archives_after_approval_and_the_ledger_counts_it(
     assert ended["model_calls"] == 3
     assert ended["steps"] == 4  # open the page, tick, archive, finish
     usage = agent.get("/api/usage?period=day", token=agent.local_token).json()
-    expected = 0.0
+    expected = 0
     for recorded in calls:
         u = recorded.response["usage"]
-        expected += cost_of(
+        cost = cost_of(
             "claude-sonnet-4-6",
             Usage(
                 u["input_tokens"],
@@ -63,12 +64,15 @@ def test_a_task_archives_after_approval_and_the_ledger_counts_it(
                 u.get("cache_read_input_tokens") or 0,
             ),
         )
-    assert abs(usage["spend_usd"] - expected) < 1e-9
-    assert abs(ended["spend_usd"] - expected) < 1e-9
+        assert cost is not None
+        expected += cost
+    # Whole micro-dollars, summed exactly: the report, the task and a hand sum agree to the last digit.
+    assert usage["spend_micro_usd"] == ended["spend_micro_usd"] == expected
+    assert usage["spend_usd"] == ended["spend_usd"] == usd(expected)
     assert usage["outcomes"]["actions_done"] == 1
     assert usage["outcomes"]["approvals_answered"] == 1
     assert usage["outcomes"]["tasks_finished"] == 1
-    assert abs(usage["cost_per_outcome"]["actions_done"] - expected) < 1e-9
+    assert usage["cost_per_outcome"]["actions_done"] == usd(expected)
     assert usage["tokens"]["output"] == sum(r.response["usage"]["output_tokens"] for r in calls)
 
 
