@@ -15,7 +15,21 @@ from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
 from backend.api.ratelimit import FailureLimiter
-from backend.api.routes import actions, approvals, audit, clients, health, pair, rules, state, tasks, usage
+from backend.api.routes import (
+    actions,
+    approvals,
+    audit,
+    browser,
+    clients,
+    codes,
+    health,
+    pages,
+    pair,
+    rules,
+    state,
+    tasks,
+    usage,
+)
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
@@ -53,6 +67,14 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.runner = TaskRunner(agent)
 
 
+async def _warm(ctx: AppContext) -> None:
+    assert ctx.browser is not None
+    try:
+        await ctx.browser.start()
+    except Exception as error:
+        log.warning("The agent's browser did not start yet (%s); it is tried again on first use.", error)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     clock = clock or SystemClock()
     # The folder holds the token file, the database and the browser profile: its owner's alone.
@@ -69,7 +91,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.loop = asyncio.get_running_loop()
         ctx.bus.bind(ctx.loop)
         start_agent_parts(ctx)
+        warming = None
+        if ctx.start_browser_at_startup and ctx.browser is not None:
+            warming = asyncio.create_task(_warm(ctx))
         yield
+        if warming is not None and not warming.done():
+            warming.cancel()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
             await ctx.runner.agent.model.close()
@@ -79,7 +106,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, clients, state, actions, tasks, approvals, audit, rules, usage):
+    for module in (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages):
         app.include_router(module.router)
     app.include_router(events.router)
 

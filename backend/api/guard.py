@@ -62,10 +62,12 @@ class RequestGuard:
         if origin is None:
             return None
         if scope["path"] == PAIR_PATH and scope["type"] == "http":
-            # Only the extension pairs from a browser; a web page must never obtain a token.
+            # Only the extension and Deputy's own pages pair from a browser; other web pages never get a token.
             if origin.startswith("chrome-extension://") and len(origin) > len("chrome-extension://"):
                 return None
-            return 403, "Pairing is only possible from Deputy's extension, the CLI or the tray."
+            if origin.lower() in {f"http://{host}" for host in allowed_hosts(scope)}:
+                return None
+            return 403, "Pairing is only possible from Deputy's extension, its own pages, the CLI or the tray."
         if origin in await anyio.to_thread.run_sync(self._paired_origins):
             return None
         return 403, f"Origin {origin!r} is not paired with Deputy."

@@ -1,0 +1,125 @@
+"""The tray icon itself: pystray on the main thread, kept current by the server's event socket.
+
+The menu is rebuilt from `tray.menu.build_menu` on every state change; notifications announce new
+approvals and finished or failed tasks where the platform shows them.
+"""
+
+import json
+import logging
+import threading
+from typing import Any
+
+from tray.commands import CommandFailed, Commands
+from tray.display import choose_backend
+from tray.icons import draw
+from tray.menu import Entry, build_menu
+from tray.state import TrayState, look_of, summary_of, tooltip
+
+log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 10.0  # also polled, so the icon recovers after the server comes back
+ENDED = {"finished": "Finished", "failed": "Failed", "cancelled": "Cancelled"}
+
+
+def as_pystray(entries: list[Entry], on_click: Any) -> Any:
+    """pystray menu items for `entries`; `on_click(entry)` runs when one is chosen."""
+    import pystray
+
+    items = []
+    for entry in entries:
+        if entry.separator:
+            items.append(pystray.Menu.SEPARATOR)
+            continue
+        checked = None if entry.checked is None else (lambda _item, on=entry.checked: on)
+        action = (lambda _icon, _item, e=entry: on_click(e)) if entry.do is not None else None
+        items.append(
+            pystray.MenuItem(entry.label, action, checked=checked, enabled=entry.enabled, default=entry.default)
+        )
+    return pystray.Menu(*items)
+
+
+class TrayApp:
+    def __init__(self, commands: Commands) -> None:
+        choose_backend()
+        import pystray
+
+        self.commands = commands
+        self.state = TrayState(port=commands.client.port)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        commands.quit = self.stop
+        self.icon = pystray.Icon("deputy", draw(look_of(self.state)), "Deputy", menu=self._menu())
+
+    def _menu(self) -> Any:
+        import pystray
+
+        return pystray.Menu(lambda: tuple(as_pystray(build_menu(self.state), self.click).items))
+
+    def click(self, entry: Entry) -> None:
+        try:
+            message = self.commands.run(entry, self.state)
+        except CommandFailed as error:
+            message = str(error)
+        if message:
+            self.notify(message)
+        self.refresh()
+
+    def notify(self, message: str, title: str = "Deputy") -> None:
+        log.info("%s", message)
+        print(message, flush=True)
+        try:
+            self.icon.notify(message, title)
+        except Exception as error:  # no notification service on this desktop: the log line stays
+            log.debug("No notification shown (%s).", error)
+
+    def show(self, state: TrayState) -> None:
+        with self._lock:
+            self.state = state
+        look = look_of(state)
+        self.icon.icon = draw(look, len(state.pending))
+        self.icon.title = tooltip(state)
+        self.icon.update_menu()
+
+    def refresh(self) -> None:
+        self.show(self.commands.fetch())
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        kind, data = event.get("type"), event.get("data") or {}
+        if kind == "approval.created":
+            self.notify(f"Waiting for you: {summary_of(data)}")
+        elif kind == "task.finished" and data.get("status") in ENDED:
+            self.notify(f"{ENDED[data['status']]}: {data.get('summary') or data.get('instruction') or data.get('id')}")
+        if kind:
+            self.refresh()
+
+    def _follow(self) -> None:
+        """Listen to the server's events; reconnect while the tray runs."""
+        from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+        from websockets.sync.client import connect
+
+        url = f"ws://127.0.0.1:{self.commands.client.port}/api/events"
+        while not self._stop.is_set():
+            try:
+                with connect(url, open_timeout=5) as ws:
+                    ws.send(json.dumps({"type": "auth", "token": self.commands.client.token()}))
+                    self.refresh()
+                    while not self._stop.is_set():
+                        try:
+                            self.on_event(json.loads(ws.recv(timeout=REFRESH_SECONDS)))
+                        except TimeoutError:
+                            self.refresh()
+            except (ConnectionClosed, InvalidHandshake, InvalidURI, OSError, ValueError) as error:
+                log.debug("The event socket closed (%s); reconnecting.", error)
+                self.refresh()
+                self._stop.wait(2.0)
+
+    def _setup(self, icon: Any) -> None:
+        icon.visible = True
+        threading.Thread(target=self._follow, name="tray-events", daemon=True).start()
+
+    def run(self) -> None:
+        self.icon.run(setup=self._setup)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.icon.stop()
