@@ -21,6 +21,21 @@ REFRESH_SECONDS = 10.0  # also polled, so the icon recovers after the server com
 ENDED = {"finished": "Finished", "failed": "Failed", "cancelled": "Cancelled"}
 
 
+def _runner(entry: Entry, on_click: Any) -> Any:
+    # pystray counts the callback's parameters, so it takes exactly (icon, item).
+    def run(_icon: Any, _item: Any) -> None:
+        on_click(entry)
+
+    return run
+
+
+def _fixed(value: bool) -> Any:
+    def checked(_item: Any) -> bool:
+        return value
+
+    return checked
+
+
 def as_pystray(entries: list[Entry], on_click: Any) -> Any:
     """pystray menu items for `entries`; `on_click(entry)` runs when one is chosen."""
     import pystray
@@ -30,8 +45,8 @@ def as_pystray(entries: list[Entry], on_click: Any) -> Any:
         if entry.separator:
             items.append(pystray.Menu.SEPARATOR)
             continue
-        checked = None if entry.checked is None else (lambda _item, on=entry.checked: on)
-        action = (lambda _icon, _item, e=entry: on_click(e)) if entry.do is not None else None
+        checked = None if entry.checked is None else _fixed(entry.checked)
+        action = _runner(entry, on_click) if entry.do is not None else None
         items.append(
             pystray.MenuItem(entry.label, action, checked=checked, enabled=entry.enabled, default=entry.default)
         )

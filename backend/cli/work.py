@@ -49,23 +49,18 @@ def approvals(
     """List pending approvals, or approve / reject one by its short id."""
     client = server_client(load_settings(port, data_dir))
     if verb is None:
-        from rich.table import Table
-
         pending = call(client, "GET", "/api/approvals?status=pending")
         if not pending:
             console.print("No approvals are waiting.")
             return
-        table = Table("id", "what", "risk", "expires", "task", box=None, pad_edge=False)
-        table.columns[0].no_wrap = True
+        # One block per approval, never cut: the id and the sentence are what a person needs whole.
         for item in pending:
-            table.add_row(
-                short_id(item["id"]),
-                approval_sentence(item),
-                item["risk"],
-                relative(item["expires_at"]),
-                item.get("task_instruction") or "",
-            )
-        console.print(table)
+            console.print(f"[bold]{short_id(item['id'])}[/]  {approval_sentence(item)}")
+            for line in item.get("objects") or []:
+                console.print(f"        - {line}")
+            task = item.get("task_instruction")
+            details = [item["risk"], f"expires {relative(item['expires_at'])}", f"task: {task}" if task else ""]
+            console.print("        " + " · ".join(d for d in details if d), style="dim")
         console.print("Answer with `deputy approvals approve ID` or `deputy approvals reject ID --reason TEXT`.")
         return
     if verb not in ("approve", "reject") or not approval_id:
