@@ -6,6 +6,7 @@ approvals and finished or failed tasks where the platform shows them.
 
 import json
 import logging
+import signal
 import threading
 from typing import Any
 
@@ -19,6 +20,33 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 10.0  # also polled, so the icon recovers after the server comes back
 ENDED = {"finished": "Finished", "failed": "Failed", "cancelled": "Cancelled"}
+
+
+def notifications_served() -> bool:
+    """Whether the desktop shows notifications: with GTK, a notification service on the session bus."""
+    if choose_backend() != "gtk":
+        return True
+    from gi.repository import Gio, GLib
+
+    try:
+        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+        names: list[str] = []
+        for method in ("ListNames", "ListActivatableNames"):
+            reply = bus.call_sync(
+                "org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus",
+                method,
+                None,
+                GLib.VariantType("(as)"),
+                Gio.DBusCallFlags.NONE,
+                2000,
+                None,
+            )
+            names += reply.unpack()[0]
+    except GLib.Error:
+        return False
+    return "org.freedesktop.Notifications" in names
 
 
 def _runner(entry: Entry, on_click: Any) -> Any:
@@ -64,6 +92,7 @@ class TrayApp:
         self._lock = threading.Lock()
         commands.quit = self.stop
         self.icon = pystray.Icon("deputy", draw(look_of(self.state)), "Deputy", menu=self._menu())
+        self.can_notify = bool(getattr(self.icon, "HAS_NOTIFICATION", False)) and notifications_served()
 
     def _menu(self) -> Any:
         import pystray
@@ -80,12 +109,9 @@ class TrayApp:
         self.refresh()
 
     def notify(self, message: str, title: str = "Deputy") -> None:
-        log.info("%s", message)
         print(message, flush=True)
-        try:
+        if self.can_notify:
             self.icon.notify(message, title)
-        except Exception as error:  # no notification service on this desktop: the log line stays
-            log.debug("No notification shown (%s).", error)
 
     def show(self, state: TrayState) -> None:
         with self._lock:
@@ -133,7 +159,28 @@ class TrayApp:
         threading.Thread(target=self._follow, name="tray-events", daemon=True).start()
 
     def run(self) -> None:
-        self.icon.run(setup=self._setup)
+        """Run until Quit, Ctrl+C or SIGTERM; each ends the same clean way."""
+        if choose_backend() == "gtk":
+            # GTK's loop runs in C, where Python signal handlers wait; GLib's own sources do not.
+            from gi.repository import GLib
+
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, self._on_signal)
+        else:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: self.stop())
+        try:
+            self.icon.run(setup=self._setup)
+        except Exception as error:
+            # pystray's GTK backend closes its notification on the way out even where no notification
+            # service exists; once Quit was chosen that failure changes nothing.
+            if not self._stop.is_set():
+                raise
+            log.debug("The tray closed with %s.", error)
+
+    def _on_signal(self) -> bool:
+        self.stop()
+        return False  # handled once
 
     def stop(self) -> None:
         self._stop.set()

@@ -95,10 +95,10 @@ def up(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption
         serve_forever(settings, demo, warm_browser=True)
         return
     with ExitStack() as stack:
-        server = start_server(settings, stack, warm_browser=True)
+        start_server(settings, stack, warm_browser=True)
         greet(settings, stack, demo)
         console.print("Deputy is in your tray. Quit from its menu (or press Ctrl+C here).")
-        run_tray(settings, server)
+        run_tray(settings)
     console.print("Deputy stopped. Pending approvals are kept for next time.")
 
 
@@ -113,18 +113,12 @@ def start_server(settings: "Settings", stack: ExitStack, warm_browser: bool = Fa
     return stack.enter_context(ThreadedServer(application, sock=sock))
 
 
-def run_tray(settings: "Settings", server: "ThreadedServer") -> None:
+def run_tray(settings: "Settings") -> None:
     """The tray runs on the main thread (GTK and macOS want their loop there); the server on its own."""
-    import signal
-
     from tray.app import TrayApp
     from tray.commands import Commands
 
-    commands = Commands(local_client(settings), settings.data_dir)
-    tray = TrayApp(commands)
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: tray.stop())
-    tray.run()
+    TrayApp(Commands(local_client(settings), settings.data_dir)).run()
 
 
 def start_background_server(settings: "Settings", stack: ExitStack) -> None:
