@@ -24,6 +24,7 @@ EXTENSION_FILES = {
     "shared/describe.js",
     "shared/format.js",
     "shared/messages.js",
+    "shared/results.js",
     "shared/theme.css",
 }
 MEDIA = {".js": "text/javascript", ".css": "text/css", ".html": "text/html"}
