@@ -14,6 +14,7 @@ from backend import __version__, pairing
 from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
+from backend.api.problems import ERROR_RESPONSES
 from backend.api.ratelimit import FailureLimiter
 from backend.api.routes import (
     actions,
@@ -107,7 +108,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
     for module in (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)
 
     @app.exception_handler(RequestValidationError)
