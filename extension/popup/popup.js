@@ -181,8 +181,8 @@ function renderTasks() {
     pill.className = `pill ${task.status}`;
     pill.textContent = humanize(task.status);
     const text = document.createElement("span");
-    const counts = countsLine(task);
-    const count = counts ? ` · ${counts}` : "";
+    // While a task works, nothing is counted until something happened.
+    const count = task.steps > 0 ? ` · ${countsLine(task)}` : "";
     text.textContent =
       stepText(
         task,
