@@ -4,7 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, inspect
+from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, SQLModel, create_engine
 
 import backend.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -27,8 +28,36 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be Deputy's: corrupt, not SQLite, or made by another program."""
+
+
+def _where(engine: Engine) -> str:
+    url = engine.url
+    return str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+
+
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Create missing tables; raises DatabaseUnusable with one sentence saying which file and what to do."""
+    where = _where(engine)
+    fix = (
+        f"Move {where} aside (rename it, e.g. to deputy.db.bad) and start Deputy again to begin a new one, "
+        "or point DEPUTY_DATABASE_URL at another database."
+    )
+    try:
+        SQLModel.metadata.create_all(engine)
+        found = inspect(engine)
+        for table in SQLModel.metadata.sorted_tables:
+            have = {column["name"] for column in found.get_columns(table.name)}
+            missing = sorted(column.name for column in table.columns if column.name not in have)
+            if missing:
+                raise DatabaseUnusable(
+                    f"{where} holds a table {table.name!r} without the columns {', '.join(missing)}: "
+                    f"it was made by another program or another version of Deputy. {fix}"
+                )
+    except DatabaseError as error:
+        reason = str(error.orig) if error.orig is not None else type(error).__name__
+        raise DatabaseUnusable(f"{where} is not a database Deputy can use ({reason}). {fix}") from None
 
 
 @contextmanager

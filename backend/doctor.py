@@ -45,14 +45,27 @@ def check_chromium(settings: Settings) -> Check:
 
 
 def check_display() -> Check:
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return Check("Display", Status.OK, "A display is available: the tray icon and `deputy browser --show` work.")
-    return Check(
-        "Display",
-        Status.WARN,
-        "No display: `deputy up` runs the server headless, without a tray icon.",
-        "Run from a desktop session (or under `xvfb-run`) for the tray and a visible browser.",
-    )
+    from tray.display import has_menu, why_no_tray
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return Check(
+            "Display",
+            Status.WARN,
+            "No display: `deputy up` runs the server headless, without a tray icon; "
+            "approvals are answered in the extension, at /approvals or with `deputy approvals`.",
+            "Run from a desktop session for the tray icon and `deputy browser --show`.",
+        )
+    reason = why_no_tray()
+    if reason is not None:
+        return Check("Display", Status.WARN, f"A display, but no tray icon: {reason}.", "Run `scripts/setup`.")
+    if not has_menu():
+        return Check(
+            "Display",
+            Status.WARN,
+            "A display, but the tray icon would have no menu (GTK's Python bindings are missing).",
+            "Install python3-gi and gir1.2-gtk-3.0, then run `scripts/setup` to lend them to Deputy's environment.",
+        )
+    return Check("Display", Status.OK, "A display: the tray icon with its menu and `deputy browser --show` work.")
 
 
 def check_data_dir(folder: Path) -> Check:

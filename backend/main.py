@@ -14,8 +14,23 @@ from backend import __version__, pairing
 from backend.api import events
 from backend.api.deps import AppContext
 from backend.api.guard import RequestGuard
+from backend.api.problems import ERROR_RESPONSES
 from backend.api.ratelimit import FailureLimiter
-from backend.api.routes import actions, approvals, audit, clients, health, pair, rules, state, tasks, usage
+from backend.api.routes import (
+    actions,
+    approvals,
+    audit,
+    browser,
+    clients,
+    codes,
+    health,
+    pages,
+    pair,
+    rules,
+    state,
+    tasks,
+    usage,
+)
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
@@ -56,6 +71,14 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.runner = TaskRunner(agent)
 
 
+async def _warm(ctx: AppContext) -> None:
+    assert ctx.browser is not None
+    try:
+        await ctx.browser.start()
+    except Exception as error:
+        log.warning("The agent's browser did not start yet (%s); it is tried again on first use.", error)
+
+
 def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     clock = clock or SystemClock()
     # The folder holds the token file, the database and the browser profile: its owner's alone.
@@ -87,7 +110,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             ctx.approvals.void_open(task_id, ("question", "budget"), "Its task was interrupted by a restart.")
         for approval_id in ctx.approvals.recover():
             ctx.approvals.run_later(approval_id)
+        warming = None
+        if ctx.start_browser_at_startup and ctx.browser is not None:
+            warming = asyncio.create_task(_warm(ctx))
         yield
+        if warming is not None and not warming.done():
+            warming.cancel()
         await ctx.approvals.drain()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
@@ -98,8 +126,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, clients, state, actions, tasks, approvals, audit, rules, usage):
-        app.include_router(module.router)
+    for module in (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)
 
     @app.exception_handler(RequestValidationError)

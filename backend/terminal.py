@@ -1,22 +1,29 @@
-"""`deputy run`: a task in the terminal, with live steps and costs, and approvals answered inline."""
+"""`deputy run`: a task in the terminal, with live steps and costs, and approvals answered inline.
+
+An approval answered elsewhere (the extension, the approvals page, another terminal) ends the prompt at
+once and says who answered: the event socket's `approval.decided` is watched while the prompt waits.
+"""
 
 import json
+import os
 import queue
+import select
+import sys
 import threading
 from contextlib import ExitStack
 from typing import Any
 
 from rich.console import Console, Group
 from rich.live import Live
-from rich.prompt import Prompt
 from rich.table import Table
 from rich.text import Text
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from backend.api_client import LocalClient
+from backend.cli.phrasing import approval_sentence, decided_by, humanize, relative, short_id, without_refs
 
-ENDED = ("finished", "failed", "cancelled")
+ENDED = ("finished", "failed", "cancelled", "interrupted")
 
 
 class TaskView:
@@ -36,12 +43,13 @@ class TaskView:
         data = event.get("data", {})
         kind = event.get("type")
         if kind == "step.started" and data.get("action"):
-            self.steps.append((data["action"], "…"))
+            self.steps.append((humanize(data["action"]), "…"))
         elif kind == "step.finished":
-            mark = "ok" if data.get("ok") else "failed"
+            mark = "done" if data.get("ok") else "failed"
             self.page = data.get("url") or self.page
-            done = (data.get("action", "?"), f"{mark}: {data.get('summary', '')}"[:100])
-            if self.steps and self.steps[-1] == (done[0], "…"):
+            action = humanize(data.get("action", "step"))
+            done = (action, f"{mark}: {without_refs(data.get('summary', ''))}"[:100])
+            if self.steps and self.steps[-1] == (action, "…"):
                 self.steps[-1] = done
             else:
                 self.steps.append(done)
@@ -56,7 +64,7 @@ class TaskView:
             self.summary = data.get("summary") or self.summary
 
     def render(self) -> Group:
-        table = Table("#", "action", "result", box=None, pad_edge=False)
+        table = Table("#", "step", "result", box=None, pad_edge=False)
         for n, (action, result) in enumerate(self.steps[-12:], max(1, len(self.steps) - 11)):
             table.add_row(str(n), action, result)
         t = self.tokens
@@ -65,62 +73,167 @@ class TaskView:
             f"cache write {t['cache_write']}",
             style="cyan",
         )
-        head = Text(f"{self.task_id} · {self.status} · {self.instruction[:80]}", style="bold")
+        head = Text(f"{short_id(self.task_id)} · {self.status} · {self.instruction[:80]}", style="bold")
         page = Text(f"page: {self.page}", style="dim") if self.page else Text("")
         return Group(head, page, table, meter, Text(self.summary[:200], style="dim"))
 
 
+class Decisions:
+    """Approvals answered anywhere, as the event socket reports them: id → who answered and how."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, dict[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, data: dict[str, Any]) -> None:
+        with self._lock:
+            self._seen[str(data.get("id"))] = data
+
+    def of(self, approval_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._seen.get(approval_id)
+
+
 def _events(
-    client: LocalClient, token: str, port: int, inbox: "queue.Queue[dict[str, Any]]", stop: threading.Event
+    client: LocalClient, inbox: "queue.Queue[dict[str, Any]]", decisions: Decisions, stop: threading.Event
 ) -> None:
     try:
-        with connect(f"ws://127.0.0.1:{port}/api/events", open_timeout=5) as ws:
-            ws.send(json.dumps({"type": "auth", "token": token}))
+        with connect(f"ws://127.0.0.1:{client.port}/api/events", open_timeout=5) as ws:
+            ws.send(json.dumps({"type": "auth", "token": client.token()}))
             while not stop.is_set():
                 try:
-                    inbox.put(json.loads(ws.recv(timeout=0.5)))
+                    event = json.loads(ws.recv(timeout=0.5))
                 except TimeoutError:
                     continue
+                if event.get("type") == "approval.decided":
+                    decisions.record(event.get("data") or {})
+                inbox.put(event)
     except (ConnectionClosed, OSError) as error:
         inbox.put({"type": "error", "data": {"detail": str(error)}})
 
 
-def ask_approval(console: Console, client: LocalClient, approval: dict[str, Any]) -> None:
-    console.print(
-        f"\n[bold yellow]Approval needed[/] ({approval['risk']}): {approval['action']} {json.dumps(approval['params'])}"
-    )
-    if approval.get("target"):
-        console.print(f"  target: {approval['target']}")
+class AnsweredElsewhere(Exception):
+    def __init__(self, decision: dict[str, Any]) -> None:
+        super().__init__(decision.get("status"))
+        self.decision = decision
+
+
+def read_line(console: Console, prompt: str, approval_id: str, decisions: Decisions) -> str:
+    """One line from the person, given up as soon as the approval is answered somewhere else."""
+    console.print(prompt, end="")
+    if os.name == "nt":  # no select() on consoles there: a plain read
+        return sys.stdin.readline().strip()
+    while True:
+        decision = decisions.of(approval_id)
+        if decision is not None:
+            console.print()
+            raise AnsweredElsewhere(decision)
+        ready, _, _ = select.select([sys.stdin], [], [], 0.1)
+        if ready:
+            line = sys.stdin.readline()
+            if not line:  # end of input: nobody is there to answer
+                raise EOFError
+            return line.strip()
+
+
+def editable_fields(approval: dict[str, Any], actions: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
+    """(name, label, current value) of what the person may change: only what the server accepts as edits."""
+    params = approval.get("params") or {}
+    kind = approval.get("kind")
+    if kind == "budget":
+        return [("add_usd", "Add how many dollars", params.get("add_usd"))]
+    if kind != "action":
+        return []
+    spec = next((a for a in actions if a.get("name") == approval.get("action")), None)
+    properties = (spec or {}).get("parameters", {}).get("properties", {})
+    fields = []
+    for name, schema in properties.items():
+        plain_text = schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema)
+        if plain_text and isinstance(params.get(name), str):
+            label = str(schema.get("description") or humanize(name)).rstrip(".")
+            fields.append((name, label, params[name]))
+    return fields
+
+
+def ask_approval(
+    console: Console, client: LocalClient, approval: dict[str, Any], actions: list[dict[str, Any]], decisions: Decisions
+) -> None:
+    approval_id = approval["id"]
+    console.print(f"\n[bold yellow]Approval needed[/] ({approval['risk']}, {short_id(approval_id)}):")
+    console.print(f"  {approval_sentence(approval)}")
+    for line in approval.get("objects") or []:
+        console.print(f"    - {line}")
     if approval.get("model_reason"):
         console.print(f"  the agent says: {approval['model_reason']}")
-    console.print(f"  policy: {approval['policy_reason']}")
-    answer = Prompt.ask(r"Approve? \[y]es / \[n]o / \[e]dit", choices=["y", "n", "e"], default="n", console=console)
-    if answer == "n":
-        reason = Prompt.ask("Why (told to the agent; optional)", default="", console=console)
-        client.request("POST", f"/api/approvals/{approval['id']}/reject", {"reason": reason or None})
+    console.print(f"  policy: {approval['policy_reason']}  (expires {relative(approval.get('expires_at'))})")
+    try:
+        body = _answer(console, approval, actions, decisions)
+    except AnsweredElsewhere as elsewhere:
+        status = elsewhere.decision.get("status", "answered")
+        console.print(f"[bold]{humanize(str(status))} by {decided_by(elsewhere.decision.get('by'))}[/] elsewhere.")
         return
+    verb = "reject" if "reason" in body else "approve"
+    reply = client.request("POST", f"/api/approvals/{approval_id}/{verb}", body)
+    if reply.status_code != 200:
+        console.print(f"[red]{reply.detail()}[/]")
+
+
+def _answer(
+    console: Console, approval: dict[str, Any], actions: list[dict[str, Any]], decisions: Decisions
+) -> dict[str, Any]:
+    """What to post: `{"reason": ...}` to reject, `{"edits": ...}` to approve."""
+    approval_id = approval["id"]
+    if approval.get("kind") == "question":
+        answer = read_line(console, "Your answer (empty to decline): ", approval_id, decisions)
+        return {"edits": {"answer": answer}} if answer else {"reason": "The user declined to answer."}
+    fields = editable_fields(approval, actions)
+    choices = "y/n/e" if fields else "y/n"
+    hint = r"\[y]es / \[n]o / \[e]dit" if fields else r"\[y]es / \[n]o"
+    while True:
+        choice = read_line(console, f"Approve? {hint} ({choices}, default n): ", approval_id, decisions).lower()
+        choice = choice or "n"
+        if choice in choices.split("/"):
+            break
+        console.print(f"Please type one of {choices}.")
+    if choice == "n":
+        reason = read_line(console, "Why not (told to the agent; optional): ", approval_id, decisions)
+        return {"reason": reason or None}
+    if choice == "y":
+        return {"edits": None}
     edits: dict[str, Any] = {}
-    if answer == "e":
-        for name, value in approval["params"].items():
-            if isinstance(value, str) and name not in ("ref",):
-                edits[name] = Prompt.ask(f"  {name}", default=value, console=console)
-        if approval["kind"] == "budget":
-            edits["add_usd"] = float(
-                Prompt.ask("  add_usd", default=str(approval["params"].get("add_usd")), console=console)
-            )
-    response = client.request("POST", f"/api/approvals/{approval['id']}/approve", {"edits": edits or None})
-    if response.status_code != 200:
-        console.print(f"[red]{response.json().get('detail')}[/]")
+    for name, label, current in fields:
+        typed = read_line(console, f"  {label} [{current}]: ", approval_id, decisions)
+        if not typed:
+            continue
+        if name == "add_usd":
+            try:
+                edits[name] = float(typed.removeprefix("$"))
+            except ValueError:
+                console.print(f"  {typed!r} is not an amount; keeping {current}.")
+                continue
+        else:
+            edits[name] = typed
+    # Edits are shown back and confirmed: editing never approves by itself.
+    for name, value in edits.items():
+        console.print(f"  {name}: {value}")
+    confirm = read_line(console, "Approve with these changes? (y/n, default n): ", approval_id, decisions)
+    if confirm.lower() != "y":
+        reason = read_line(console, "Why not (told to the agent; optional): ", approval_id, decisions)
+        return {"reason": reason or None}
+    return {"edits": edits or None}
 
 
-def run_in_terminal(console: Console, client: LocalClient, token: str, port: int, task: dict[str, Any]) -> str:
+def run_in_terminal(console: Console, client: LocalClient, task: dict[str, Any]) -> str:
     """Follow a task to its end, answering its approvals; returns its final status."""
     view = TaskView(task["id"], task["instruction"])
     view.status = task["status"]
     inbox: queue.Queue[dict[str, Any]] = queue.Queue()
+    decisions = Decisions()
     stop = threading.Event()
-    listener = threading.Thread(target=_events, args=(client, token, port, inbox, stop), daemon=True)
+    listener = threading.Thread(target=_events, args=(client, inbox, decisions, stop), daemon=True)
     listener.start()
+    actions_reply = client.request("GET", "/api/actions")
+    actions = actions_reply.json() if actions_reply.status_code == 200 else []
     asked: set[str] = set()
     try:
         with ExitStack() as stack:
@@ -142,12 +255,17 @@ def run_in_terminal(console: Console, client: LocalClient, token: str, port: int
                     if approval["id"] not in asked:
                         asked.add(approval["id"])
                         live.stop()
-                        ask_approval(console, client, approval)
+                        ask_approval(console, client, approval, actions, decisions)
                         live.start()
                 live.update(view.render())
     finally:
         stop.set()
     final = client.request("GET", f"/api/tasks/{view.task_id}").json()
     console.print(f"\n[bold]{final['status']}[/]: {final.get('summary') or ''}")
-    console.print(f"Spent ${final['spend_usd']:.4f} in {final['steps']} model calls.")
-    return final["status"]
+    for line in final.get("done") or []:
+        console.print(f"  done: {line}")
+    if final.get("claim"):
+        console.print(f"  the agent's own account: {final['claim']}")
+    steps = final.get("steps", 0)
+    console.print(f"Spent ${final.get('cost_usd', final.get('spend_usd', 0.0)):.4f} over {steps} steps.")
+    return str(final["status"])

@@ -39,6 +39,7 @@ class AppContext:
     book: "Book | None" = None  # the ledger of model calls and the budgets
     runner: "TaskRunner | None" = None  # None without a model key or a browser
     agent_unavailable: str | None = None  # why tasks cannot run, for the user
+    start_browser_at_startup: bool = False  # `deputy up`: the first task does not wait for Chromium
 
 
 def get_context(request: Request) -> AppContext:

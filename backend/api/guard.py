@@ -21,6 +21,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY_BYTES = 1_000_000
 PAIR_PATH = "/api/pair"
+PAGE_FILES = "/ui/"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -61,11 +62,16 @@ class RequestGuard:
         origin = _header(scope, b"origin")
         if origin is None:
             return None
+        own = origin.lower() in {f"http://{host}" for host in allowed_hosts(scope)}
+        if own and scope["path"].startswith(PAGE_FILES) and scope["type"] == "http":
+            return None  # Deputy's own page loading its own scripts (module scripts carry an Origin)
         if scope["path"] == PAIR_PATH and scope["type"] == "http":
-            # Only the extension pairs from a browser; a web page must never obtain a token.
+            # Only the extension and Deputy's own pages pair from a browser; other web pages never get a token.
             if origin.startswith("chrome-extension://") and len(origin) > len("chrome-extension://"):
                 return None
-            return 403, "Pairing is only possible from Deputy's extension, the CLI or the tray."
+            if own:
+                return None
+            return 403, "Pairing is only possible from Deputy's extension, its own pages, the CLI or the tray."
         if origin in await anyio.to_thread.run_sync(self._paired_origins):
             return None
         return 403, f"Origin {origin!r} is not paired with Deputy."

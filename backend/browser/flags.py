@@ -1,5 +1,6 @@
 """How Deputy launches Chromium: the executable and the flags that keep it quiet and offline-friendly."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,3 +27,16 @@ def find_chromium(configured: Path | None = None) -> Path | None:
         return DEBIAN_CHROMIUM
     found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     return Path(found) if found else None
+
+
+def signin_command(chromium: Path, profile: Path) -> tuple[list[str], str]:
+    """The command line of the window where a person signs in to their sites, and why it has no sandbox if so.
+
+    People sign in to real accounts there, so it keeps Chromium's sandbox; only root cannot have it.
+    """
+    flags = [flag for flag in CHROMIUM_ARGS if flag != "--no-sandbox"]
+    why = ""
+    if os.geteuid() == 0:
+        flags.insert(0, "--no-sandbox")
+        why = "Running as root: Chromium cannot use its sandbox, so the sign-in window runs without it."
+    return [str(chromium), f"--user-data-dir={profile}", *flags], why

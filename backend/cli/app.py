@@ -1,31 +1,34 @@
-"""The `deputy` command's frame: settings, errors a person can read, and the way to the running server."""
+"""The `deputy` command's frame: settings, errors a person can read, and the way to the running server.
+
+Every command imports what it needs when it runs: the server, the database layer and the browser take
+seconds to import, and `deputy --help` or `deputy approvals` need none of them.
+"""
 
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from sqlmodel import Session
 
-from backend import pairing
 from backend.api_client import LocalClient, ServerUnavailable
-from backend.clock import SystemClock
-from backend.config import Settings
-from backend.db import create_schema, make_engine, session_scope
-from backend.doctor import Status, check_data_dir
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from backend.config import Settings
 
 app = typer.Typer(
     help="Deputy: a local web agent that asks before anything consequential.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
 
 PortOption = Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 (default 8740 or DEPUTY_PORT).")]
 DataDirOption = Annotated[
@@ -39,7 +42,11 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load_settings(port: int | None = None, data_dir: Path | None = None) -> Settings:
+def load_settings(port: int | None = None, data_dir: Path | None = None) -> "Settings":
+    from pydantic import ValidationError
+
+    from backend.config import Settings
+
     overrides: dict[str, object] = {}
     if port is not None:
         overrides["port"] = port
@@ -55,50 +62,62 @@ def load_settings(port: int | None = None, data_dir: Path | None = None) -> Sett
         fail("Bad setting. " + "; ".join(problems))
 
 
-def require_data_dir(settings: Settings) -> None:
+def require_data_dir(settings: "Settings") -> None:
+    from backend.doctor import Status, check_data_dir
+
     check = check_data_dir(settings.data_dir)
     if check.status is not Status.OK:
         fail(f"{check.detail} {check.fix}")
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[Session]:
+def database(settings: "Settings") -> Iterator["Session"]:
+    from backend.db import DatabaseUnusable, create_schema, make_engine, session_scope
+
     require_data_dir(settings)
     engine = make_engine(settings.sqlalchemy_url)
     try:
-        create_schema(engine)
+        try:
+            create_schema(engine)
+        except DatabaseUnusable as problem:
+            fail(str(problem))
         with session_scope(engine) as session:
             yield session
     finally:
         engine.dispose()
 
 
-def fresh_code(settings: Settings) -> tuple[str, str]:
+def fresh_code(settings: "Settings") -> tuple[str, str]:
+    from backend import pairing
+    from backend.clock import SystemClock
+
     with database(settings) as session:
         code, expires = pairing.new_code(session, SystemClock().now())
     return code, expires.astimezone().strftime("%H:%M")
 
 
-def server_client(settings: Settings) -> LocalClient:
-    client = LocalClient(settings)
+def local_client(settings: "Settings", timeout: float = 5.0) -> LocalClient:
+    return LocalClient.for_settings(settings, timeout)
+
+
+def server_client(settings: "Settings") -> LocalClient:
+    client = local_client(settings)
     if client.health() is None:
         fail(f"Deputy is not running on 127.0.0.1:{settings.port}. Start it with `deputy up`.")
     return client
 
 
-def call(client: LocalClient, method: str, path: str, body: object = None) -> object:
+def call(client: LocalClient, method: str, path: str, body: object = None) -> Any:
     try:
-        response = client.request(method, path, body)
+        reply = client.request(method, path, body)
     except ServerUnavailable as error:
         fail(str(error))
+    if reply.status_code >= 400:
+        fail(reply.detail())
     try:
-        payload = response.json()
+        return reply.json()
     except ValueError:
-        fail(f"Deputy answered {response.status_code} without a readable body.")
-    if response.status_code >= 400:
-        detail = payload.get("detail") if isinstance(payload, dict) else None
-        fail(str(detail or f"Deputy answered {response.status_code}."))
-    return payload
+        fail(f"Deputy answered {reply.status_code} without a readable body.")
 
 
 def main() -> None:

@@ -1,13 +1,10 @@
 """Pairing the extension and other clients: codes, the list, revoking."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from sqlmodel import select
 
-from backend import pairing
-from backend.api_client import LocalClient, ServerUnavailable
+from backend.api_client import ServerUnavailable
 from backend.cli.app import (
     DataDirOption,
     PortOption,
@@ -17,10 +14,11 @@ from backend.cli.app import (
     fail,
     fresh_code,
     load_settings,
+    local_client,
 )
-from backend.clock import SystemClock
-from backend.config import Settings
-from backend.models import Client
+
+if TYPE_CHECKING:
+    from backend.config import Settings
 
 
 @app.command()
@@ -42,16 +40,19 @@ def pair(
         console.print(f"Enter it in Deputy's extension (Options → Pair) before {until}. It works once.")
 
 
-def revoke_client(settings: Settings, name: str) -> None:
-    client = LocalClient(settings)
+def revoke_client(settings: "Settings", name: str) -> None:
+    client = local_client(settings)
     if client.health() is not None:
         try:
-            response = client.request("POST", f"/api/clients/{name}/revoke")
+            reply = client.request("POST", f"/api/clients/{name}/revoke")
         except ServerUnavailable as error:
             fail(str(error))
-        if response.status_code != 200:
-            fail(response.json().get("detail", f"Deputy answered {response.status_code}."))
+        if reply.status_code != 200:
+            fail(reply.detail())
     else:
+        from backend import pairing
+        from backend.clock import SystemClock
+
         with database(settings) as session:
             try:
                 pairing.revoke(session, name, SystemClock().now())
@@ -60,7 +61,12 @@ def revoke_client(settings: Settings, name: str) -> None:
     console.print(f"Revoked {name!r}: its token no longer works.")
 
 
-def list_clients(settings: Settings) -> None:
+def list_clients(settings: "Settings") -> None:
+    from rich.table import Table
+    from sqlmodel import select
+
+    from backend.models import Client
+
     table = Table("name", "kind", "origin", "paired", "last seen", "revoked")
     with database(settings) as session:
         for row in session.exec(select(Client).order_by(Client.id)):

@@ -1,53 +1,71 @@
 """Starting Deputy (serve, up, demo), its browser for signing in, and the doctor."""
 
 import errno
-import os
+import socket
 from contextlib import ExitStack
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from backend.api_client import LocalClient
 from backend.cli.app import (
     DataDirOption,
     PortOption,
     app,
     console,
+    err,
     fail,
     fresh_code,
     load_settings,
+    local_client,
     require_data_dir,
 )
-from backend.config import Settings
-from backend.doctor import Status, run_checks
+
+if TYPE_CHECKING:
+    from backend.config import Settings
+    from backend.servers import ThreadedServer
+
+DemoOption = Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")]
 
 
-def serve_forever(settings: Settings, demo: bool) -> None:
-    import uvicorn
-
-    from backend.main import create_app
+def bind_port(settings: "Settings") -> socket.socket:
     from backend.servers import bind_loopback
 
     require_data_dir(settings)
     try:
-        sock = bind_loopback(settings.port)
+        return bind_loopback(settings.port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            running = LocalClient(settings, timeout=2).health()
+            running = local_client(settings, timeout=2).health()
             hint = "Deputy is already running there." if running else "Another program is using it."
             fail(f"Port {settings.port} on 127.0.0.1 is in use. {hint} Choose another with --port or DEPUTY_PORT.")
         fail(f"Cannot listen on 127.0.0.1:{settings.port}: {error.strerror or error}.")
+
+
+def greet(settings: "Settings", stack: ExitStack, demo: bool) -> None:
     code, until = fresh_code(settings)
+    console.print(f"[bold]Deputy[/] is running on [cyan]http://127.0.0.1:{settings.port}[/]")
+    console.print(
+        f"Pairing code for the extension: [bold green]{code}[/] (valid until {until}; `deputy pair` for a new one)"
+    )
+    console.print(f"Approvals page: http://127.0.0.1:{settings.port}/approvals")
+    console.print(f"Data folder: {settings.data_dir}")
+    if demo:
+        print_demo_sites(stack)
+
+
+def serve_forever(settings: "Settings", demo: bool, warm_browser: bool = False) -> None:
+    import uvicorn
+
+    from backend.main import create_app
+
+    sock = bind_port(settings)
     with ExitStack() as stack:
-        console.print(f"[bold]Deputy[/] is running on [cyan]http://127.0.0.1:{settings.port}[/]")
-        console.print(
-            f"Pairing code for the extension: [bold green]{code}[/] (valid until {until}; `deputy pair` for a new one)"
-        )
-        console.print(f"Data folder: {settings.data_dir}")
-        if demo:
-            print_demo_sites(stack)
+        greet(settings, stack, demo)
         console.print("Press Ctrl+C to stop.")
-        config = uvicorn.Config(create_app(settings), log_level="warning", ws_ping_interval=20)
+        application = create_app(settings)
+        if warm_browser:
+            application.state.ctx.start_browser_at_startup = True
+        config = uvicorn.Config(application, log_level="warning", ws_ping_interval=20)
         uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -60,50 +78,68 @@ def print_demo_sites(stack: ExitStack) -> None:
 
 
 @app.command()
-def serve(
-    port: PortOption = None,
-    data_dir: DataDirOption = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")] = False,
-) -> None:
+def serve(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption = False) -> None:
     """Run Deputy's server alone, in the foreground."""
     serve_forever(load_settings(port, data_dir), demo)
 
 
 @app.command()
-def up(
-    port: PortOption = None,
-    data_dir: DataDirOption = None,
-    demo: Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")] = False,
-) -> None:
-    """Start Deputy: the tray app where there is a display, else the headless server."""
-    # The tray arrives with its own issue; until then `up` is the headless server on every machine.
-    serve_forever(load_settings(port, data_dir), demo)
+def up(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption = False) -> None:
+    """Start Deputy: the server, the agent's browser, and the tray icon where there is a display."""
+    from tray.display import why_no_tray
+
+    settings = load_settings(port, data_dir)
+    reason = why_no_tray()
+    if reason is not None:
+        console.print(f"No tray icon: {reason}. Deputy runs headless; Ctrl+C stops it.")
+        serve_forever(settings, demo, warm_browser=True)
+        return
+    with ExitStack() as stack:
+        start_server(settings, stack, warm_browser=True)
+        greet(settings, stack, demo)
+        console.print("Deputy is in your tray. Quit from its menu (or press Ctrl+C here).")
+        run_tray(settings)
+    console.print("Deputy stopped. Pending approvals are kept for next time.")
 
 
-def start_background_server(settings: Settings, stack: ExitStack) -> None:
-    """Serve Deputy inside this command for its duration (used when no server is running)."""
+def start_server(settings: "Settings", stack: ExitStack, warm_browser: bool = False) -> "ThreadedServer":
+    """Serve Deputy on its own thread of this process, stopped (tasks, browser, database) when `stack` closes."""
     from backend.main import create_app
-    from backend.servers import ThreadedServer, bind_loopback
+    from backend.servers import ThreadedServer
 
-    require_data_dir(settings)
-    try:
-        sock = bind_loopback(settings.port)
-    except OSError as error:
-        fail(f"Port {settings.port} on 127.0.0.1 is in use by another program ({error.strerror}). Use --port.")
-    stack.enter_context(ThreadedServer(create_app(settings), sock=sock))
+    sock = bind_port(settings)
+    application = create_app(settings)
+    application.state.ctx.start_browser_at_startup = warm_browser
+    return stack.enter_context(ThreadedServer(application, sock=sock))
+
+
+def run_tray(settings: "Settings") -> None:
+    """The tray runs on the main thread (GTK and macOS want their loop there); the server on its own."""
+    from tray.app import TrayApp
+    from tray.commands import Commands
+
+    TrayApp(Commands(local_client(settings), settings.data_dir)).run()
+
+
+def start_background_server(settings: "Settings", stack: ExitStack) -> None:
+    """Serve Deputy inside this command for its duration (used when no server is running)."""
+    start_server(settings, stack)
 
 
 @app.command()
 def browser(
     show: Annotated[bool, typer.Option("--show", help="Open it with a window, to sign in to sites.")] = False,
+    port: PortOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Open the agent's browser profile with a window, so you can sign in to your sites once."""
+    import os
     import subprocess
 
-    from backend.browser.flags import CHROMIUM_ARGS, find_chromium
+    from backend.api_client import ServerUnavailable
+    from backend.browser.flags import find_chromium, signin_command
 
-    settings = load_settings(None, data_dir)
+    settings = load_settings(port, data_dir)
     if not show:
         fail("Use `deputy browser --show` to open the agent's browser with a window.")
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -111,18 +147,35 @@ def browser(
     chromium = find_chromium(settings.chromium)
     if chromium is None:
         fail("No Chromium found. Install it with `sudo apt-get install chromium` (or set DEPUTY_CHROMIUM).")
+    client = local_client(settings)
+    if client.health() is not None:
+        # The running server lets go of the profile while no task needs it; it reopens it on next use.
+        try:
+            reply = client.request("POST", "/api/browser/release")
+        except ServerUnavailable as error:
+            fail(str(error))
+        if reply.status_code != 200:
+            fail(reply.detail())
     profile = settings.data_dir / "browser-profile"
     if (profile / "SingletonLock").is_symlink():
-        fail("The agent's browser is in use by Deputy's server. Stop Deputy first, then sign in.")
+        fail("The agent's browser profile is in use (is another sign-in window open?). Close it first.")
     profile.mkdir(parents=True, exist_ok=True)
+    command, why = signin_command(chromium, profile)
+    if why:
+        err.print(why)
     console.print(f"Opening the agent's browser ({profile}). Sign in to your sites, then close the window.")
-    # The person drives this window, so there is no write gate: Deputy is not acting.
-    subprocess.run([str(chromium), f"--user-data-dir={profile}", *CHROMIUM_ARGS], check=False)
+    log_path = settings.data_dir / "signin-browser.log"
+    # The person drives this window, so there is no write gate: Deputy is not acting. Chromium's chatter
+    # (no session bus, GPU probing) goes to a log file, not the terminal.
+    with log_path.open("ab") as log:
+        subprocess.run(command, check=False, stdout=log, stderr=log)
 
 
 @app.command()
 def doctor(port: PortOption = None, data_dir: DataDirOption = None) -> None:
-    """Check Chromium, the display, the data folder, the port and the model key, and say what to fix."""
+    """Check Chromium, the display and tray, the data folder, the port and the model key, and say what to fix."""
+    from backend.doctor import Status, run_checks
+
     settings = load_settings(port, data_dir)
     checks = run_checks(settings)
     marks = {Status.OK: "[green]ok[/]", Status.WARN: "[yellow]warn[/]", Status.FAIL: "[red]FAIL[/]"}

@@ -1,12 +1,10 @@
 """Deputy's work from the terminal: run a task, answer approvals, edit rules, see costs."""
 
 from contextlib import ExitStack
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from backend.api_client import LocalClient
 from backend.cli.app import (
     DataDirOption,
     PortOption,
@@ -17,82 +15,94 @@ from backend.cli.app import (
     err,
     fail,
     load_settings,
+    local_client,
     server_client,
 )
-from backend.cli.server import start_background_server
-from backend.clock import SystemClock
+from backend.cli.phrasing import approval_sentence, id_matches, relative, short_id
+from backend.cli.rule_forms import describe, kinds_help, parse
+
+APPROVALS_USAGE = (
+    "Use `deputy approvals`, `deputy approvals approve ID` or `deputy approvals reject ID [--reason TEXT]`."
+)
+
+
+def resolve_approval(client: Any, typed: str) -> dict[str, Any]:
+    """The approval `typed` names: a full id, the short id shown, or any prefix that is unique."""
+    for query in ("?status=pending", ""):
+        found = [a for a in call(client, "GET", f"/api/approvals{query}") if id_matches(a["id"], typed)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            shown = ", ".join(short_id(a["id"]) for a in found[:5])
+            fail(f"{typed!r} matches {len(found)} approvals ({shown}); type more of the id.")
+    fail(f"No approval has the id {typed!r}. `deputy approvals` lists the pending ones.")
 
 
 @app.command()
 def approvals(
     verb: Annotated[str | None, typer.Argument(help="approve or reject; omit to list pending approvals")] = None,
-    approval_id: Annotated[str | None, typer.Argument(help="The approval's id, as listed")] = None,
+    approval_id: Annotated[str | None, typer.Argument(help="The id as listed; a unique prefix works")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why you reject it (told to the agent).")] = None,
     port: PortOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """List pending approvals, or approve / reject one."""
+    """List pending approvals, or approve / reject one by its short id."""
     client = server_client(load_settings(port, data_dir))
     if verb is None:
         pending = call(client, "GET", "/api/approvals?status=pending")
-        assert isinstance(pending, list)
         if not pending:
             console.print("No approvals are waiting.")
             return
-        table = Table("id", "risk", "action", "target", "why", "expires")
+        # One block per approval, never cut: the id and the sentence are what a person needs whole.
         for item in pending:
-            table.add_row(
-                item["id"],
-                item["risk"],
-                item["action"],
-                item["target"] or "",
-                item["policy_reason"],
-                item["expires_at"],
-            )
-        console.print(table)
+            console.print(f"[bold]{short_id(item['id'])}[/]  {approval_sentence(item)}")
+            for line in item.get("objects") or []:
+                console.print(f"        - {line}")
+            task = item.get("task_instruction")
+            details = [item["risk"], f"expires {relative(item['expires_at'])}", f"task: {task}" if task else ""]
+            console.print("        " + " · ".join(d for d in details if d), style="dim")
+        console.print("Answer with `deputy approvals approve ID` or `deputy approvals reject ID --reason TEXT`.")
         return
     if verb not in ("approve", "reject") or not approval_id:
-        fail("Use `deputy approvals`, `deputy approvals approve ID` or `deputy approvals reject ID [--reason TEXT]`.")
+        fail(APPROVALS_USAGE)
+    approval = resolve_approval(client, approval_id)
     body = {"reason": reason} if verb == "reject" else {}
-    answer = call(client, "POST", f"/api/approvals/{approval_id}/{verb}", body)
-    assert isinstance(answer, dict)
-    console.print(f"{answer['id']}: {answer['status']} ({answer['action']} {answer['target'] or ''})")
+    answer = call(client, "POST", f"/api/approvals/{approval['id']}/{verb}", body)
+    done = "Approved" if verb == "approve" else "Rejected"
+    console.print(f"{done} ({short_id(answer['id'])}): {approval_sentence(answer)}")
 
 
-@app.command()
+@app.command(epilog="Kinds:\n\n" + kinds_help().replace("\n", "\n\n"))
 def rules(
     verb: Annotated[str | None, typer.Argument(help="add or delete; omit to list")] = None,
-    kind: Annotated[
-        str | None, typer.Argument(help="for add: the rule kind, e.g. site_block; for delete: the id")
+    kind: Annotated[str | None, typer.Argument(help="for add: the rule kind (below); for delete: the id")] = None,
+    value: Annotated[
+        list[str] | None, typer.Argument(help="for add: the value as you would say it, e.g. 5 or mail.example.com")
     ] = None,
-    value: Annotated[str | None, typer.Argument(help='for add: the value as JSON, e.g. \'{"host": "x.com"}\'')] = None,
     port: PortOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """List, add or delete your rules (site allow/block lists, never send, grants, quiet hours, budgets)."""
-    import json
-
+    """List, add or delete your rules: sites, never send, grants, quiet hours, budgets."""
     client = server_client(load_settings(port, data_dir))
     if verb is None:
-        table = Table("id", "kind", "value")
         listed = call(client, "GET", "/api/rules")
-        assert isinstance(listed, list)
+        if not listed:
+            console.print("No rules yet. Kinds you can add:\n" + kinds_help())
+            return
         for rule in listed:
-            table.add_row(str(rule["id"]), rule["kind"], json.dumps(rule["value"]))
-        console.print(table)
+            console.print(f"{rule['id']:>4}  {describe(rule['kind'], rule['value'])}  ({rule['kind']})")
     elif verb == "add" and kind:
         try:
-            parsed = json.loads(value) if value else {}
-        except ValueError:
-            fail(f'The value must be JSON, e.g. \'{{"host": "example.com"}}\'; got {value!r}.')
+            parsed = parse(kind, value or [])
+        except ValueError as problem:
+            fail(str(problem))
         made = call(client, "POST", "/api/rules", {"kind": kind, "value": parsed})
-        assert isinstance(made, dict)
-        console.print(f"Added rule {made['id']}: {made['kind']} {json.dumps(made['value'])}")
+        console.print(f"Added rule {made['id']}: {describe(made['kind'], made['value'])}.")
     elif verb == "delete" and kind and kind.isdigit():
         call(client, "POST", f"/api/rules/{kind}/delete")
         console.print(f"Deleted rule {kind}.")
     else:
-        fail("Use `deputy rules`, `deputy rules add KIND '{JSON}'` or `deputy rules delete ID`.")
+        fail("Use `deputy rules`, `deputy rules add KIND VALUE` (e.g. `budget_day 5`) or `deputy rules delete ID`.")
 
 
 @app.command("run")
@@ -103,20 +113,19 @@ def run_task(
     port: PortOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Run a task in the terminal: live steps and costs, approvals answered inline (y/n/e)."""
+    """Run a task in the terminal: live steps and costs, approvals answered inline."""
+    from backend.cli.server import start_background_server
     from backend.terminal import run_in_terminal
 
     settings = load_settings(port, data_dir)
-    client = LocalClient(settings)
+    client = local_client(settings)
     body = {"instruction": instruction, "url": url, "budget_usd": budget}
     with ExitStack() as stack:
         if client.health() is None:
             start_background_server(settings, stack)
         task = call(client, "POST", "/api/tasks", {k: v for k, v in body.items() if v is not None})
-        assert isinstance(task, dict)
-        token = settings.local_token_path.read_text().strip()
         try:
-            status = run_in_terminal(console, client, token, settings.port, task)
+            status = run_in_terminal(console, client, task)
         except KeyboardInterrupt:
             client.request("POST", f"/api/tasks/{task['id']}/cancel")
             err.print("Cancelled.")
@@ -134,6 +143,9 @@ def costs(
     data_dir: DataDirOption = None,
 ) -> None:
     """Spend, tokens, outcomes and cost per outcome, and waste."""
+    from rich.table import Table
+
+    from backend.clock import SystemClock
     from backend.ledger.report import PERIOD_DAYS, usage_report
 
     if period not in PERIOD_DAYS:
@@ -167,5 +179,5 @@ def costs(
     if report["top_tasks"]:
         top = Table("task", "status", "spend", "instruction")
         for task in report["top_tasks"]:
-            top.add_row(task["id"], task["status"], f"${task['spend_usd']:.4f}", task["instruction"][:60])
+            top.add_row(short_id(task["id"]), task["status"], f"${task['spend_usd']:.4f}", task["instruction"][:60])
         console.print(top)

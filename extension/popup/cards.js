@@ -73,11 +73,13 @@ function editor(approval, spec, idBase) {
     id: `${idBase}-editor`,
     role: "group",
     "aria-label": "Edit before approving",
-    hidden: true,
+    hidden: approval.kind !== "question",
   });
   for (const field of fields) {
     const id = `${idBase}-edit-${field.name}`;
-    const input = field.long ? el("textarea", { id, rows: "4" }) : el("input", { id });
+    const input = field.long
+      ? el("textarea", { id, rows: "4" })
+      : el("input", field.number ? { id, type: "number", min: "0.01", step: "0.01" } : { id });
     input.value = field.value;
     input.dataset.param = field.name;
     input.dataset.original = field.value;
@@ -86,7 +88,19 @@ function editor(approval, spec, idBase) {
   return box;
 }
 
-export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered }) {
+// The extension answers through its worker; Deputy's own approvals page passes its own `answer`.
+const workerAnswer = Object.freeze({
+  approve: (id, edits, likeThis) => send(MSG.APPROVE, { id, edits, likeThis }),
+  reject: (id, reason) => send(MSG.REJECT, { id, reason }),
+});
+
+function objectsList(approval) {
+  const objects = (approval.objects ?? []).filter((line) => typeof line === "string" && line);
+  if (!objects.length) return null;
+  return el("ul", { class: "objects", "aria-label": "What it acts on" }, ...objects.map((line) => el("li", { text: line })));
+}
+
+export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered, answer = workerAnswer }) {
   const spec = specFor(actions, approval.action);
   const idBase = `ap-${approval.id}`;
   const titleId = `${idBase}-title`;
@@ -115,7 +129,8 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
     instruction ? el("span", { text: `Task: ${instruction}` }) : null,
   );
 
-  const edit = approval.kind === "action" ? editor(approval, spec, idBase) : null;
+  const question = approval.kind === "question";
+  const edit = editor(approval, spec, idBase);
   const reasonId = `${idBase}-reason`;
   const rejectBox = el(
     "div",
@@ -146,17 +161,18 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
   const approveButton = el("button", {
     class: "button primary approve",
     type: "button",
-    text: "Approve",
+    text: question ? "Send answer" : "Approve",
     "aria-describedby": titleId,
   });
   const rejectButton = el("button", {
     class: "button danger",
     type: "button",
-    text: "Reject…",
+    text: question ? "Decline…" : "Reject…",
     "aria-describedby": titleId,
     "aria-expanded": "false",
   });
-  const editButton = edit
+  const editButton =
+    edit && !question
     ? el("button", {
         class: "button",
         type: "button",
@@ -173,6 +189,7 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
     head,
     title,
     meta,
+    objectsList(approval),
     screenshot(approval, pairing, urls),
     params(approval, spec),
     labelled("Deputy's reason", approval.model_reason),
@@ -191,15 +208,15 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
     for (const button of buttons)
       button.disabled = on || (card.classList.contains("expired") && button === approveButton);
   };
-  const finish = async (message, answer) => {
-    if (answer.ok) {
+  const finish = async (message, outcome) => {
+    if (outcome.ok) {
       card.classList.add("answered");
       status.className = "card-status ok";
       status.textContent = message;
       onAnswered(approval, message);
     } else {
       status.className = "card-status error";
-      status.textContent = answer.error;
+      status.textContent = outcome.error;
       busy(false);
     }
   };
@@ -211,12 +228,18 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
     const edits = {};
     if (edit && !edit.hidden) {
       for (const input of edit.querySelectorAll("[data-param]")) {
-        if (input.value !== input.dataset.original) edits[input.dataset.param] = input.value;
+        if (input.value === input.dataset.original) continue;
+        edits[input.dataset.param] = input.type === "number" ? Number(input.value) : input.value;
       }
     }
     const likeThis = like?.querySelector("input").checked === true;
-    const answer = await send(MSG.APPROVE, { id: approval.id, edits, likeThis });
-    await finish(Object.keys(edits).length ? "Approved with your edits." : "Approved. Deputy is doing it now.", answer);
+    const result = await answer.approve(approval.id, edits, likeThis);
+    const done = question
+      ? "Answer sent."
+      : Object.keys(edits).length
+        ? "Approved with your edits."
+        : "Approved. Deputy is doing it now.";
+    await finish(done, result);
   });
 
   rejectButton.addEventListener("click", () => {
@@ -242,8 +265,8 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered 
     status.className = "card-status";
     status.textContent = "Rejecting…";
     const reason = rejectBox.querySelector("input").value;
-    const answer = await send(MSG.REJECT, { id: approval.id, reason });
-    await finish("Rejected. Deputy will not do it.", answer);
+    const result = await answer.reject(approval.id, reason);
+    await finish(question ? "Declined." : "Rejected. Deputy will not do it.", result);
   });
 
   editButton?.addEventListener("click", () => {

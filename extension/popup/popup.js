@@ -1,10 +1,11 @@
 // The popup: today's spend against the budget, the pending approvals (newest first), the tasks at
 // work, "Ask Deputy to…", and pause. It shows what the worker stored and asks the worker to act.
 
-import { hostOf, humanize, isWebUrl, plural, usd } from "../shared/format.js";
+import { hostOf, humanize, isWebUrl, usd } from "../shared/format.js";
 import { oneLine } from "../shared/describe.js";
 import { MSG, send } from "../shared/messages.js";
 import { getPairing, LOCAL, SESSION, STATUS } from "../shared/storage.js";
+import { countsLine, resultItem } from "../shared/results.js";
 import { buildCard, tickExpiry } from "./cards.js";
 
 const $ = (id) => document.getElementById(id);
@@ -180,7 +181,8 @@ function renderTasks() {
     pill.className = `pill ${task.status}`;
     pill.textContent = humanize(task.status);
     const text = document.createElement("span");
-    const count = Number.isInteger(task.steps) && task.steps > 0 ? ` · ${plural(task.steps, "step")}` : "";
+    // While a task works, nothing is counted until something happened.
+    const count = task.steps > 0 ? ` · ${countsLine(task)}` : "";
     text.textContent =
       stepText(
         task,
@@ -192,6 +194,12 @@ function renderTasks() {
     return item;
   });
   $("tasks").replaceChildren(...items);
+}
+
+function renderRecent() {
+  const recent = view.session[SESSION.RECENT] ?? [];
+  $("recent-group").hidden = recent.length === 0;
+  $("recent").replaceChildren(...recent.map(resultItem));
 }
 
 function renderAskWhere() {
@@ -251,6 +259,7 @@ function render() {
   renderPause();
   renderApprovals();
   renderTasks();
+  renderRecent();
 }
 
 // ---- controls ------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ function isReference(schema) {
   return options.some((option) => typeof option.pattern === "string");
 }
 
+// Without the registry at hand, a bare snapshot reference still must not reach a person.
+function isRefValue(value) {
+  return typeof value === "string" && /^e\d+$/.test(value);
+}
+
 function labelOf(schema, param) {
   const text = schema?.description?.replace(/\.$/, "").replace(/\s*\([^)]*\)$/, "");
   return text || humanize(param);
@@ -35,7 +40,7 @@ export function visibleParams(approval, spec) {
   const rows = [];
   for (const [name, value] of Object.entries(approval.params ?? {})) {
     const schema = schemaOf(spec, name);
-    if (isReference(schema) || value === null || value === false) continue;
+    if (isReference(schema) || isRefValue(value) || value === null || value === false) continue;
     const shown =
       value === true
         ? "Yes"
@@ -49,8 +54,14 @@ export function visibleParams(approval, spec) {
   return rows;
 }
 
-// Free-text parameters the user may rewrite before approving (a reply's body, a search text).
+// What the user may change before approving: an action's free-text parameters (a reply's body, a
+// search text), the amount of a budget raise, the answer to the agent's question. Nothing else.
 export function editableParams(approval, spec) {
+  if (approval.kind === "question") return [{ name: "answer", label: "Your answer", value: "", long: true }];
+  if (approval.kind === "budget") {
+    const add = approval.params?.add_usd;
+    return [{ name: "add_usd", label: "Add (dollars)", value: add === undefined ? "" : String(add), number: true }];
+  }
   if (approval.kind !== "action" || !spec) return [];
   return Object.entries(spec.parameters?.properties ?? {})
     .filter(
@@ -69,12 +80,17 @@ export function editableParams(approval, spec) {
     }));
 }
 
+// The server's own sentence ("Archive 'Invoice #4711' from Billing") when it sends one.
 export function titleOf(approval) {
+  if (approval.summary) return approval.summary;
   if (approval.kind === "budget") return "Spend more on this task";
+  if (approval.kind === "question") return approval.params?.question ?? "Deputy has a question";
+  if (approval.kind === "navigation") return `Open ${approval.params?.url ?? "another site"}`;
   return humanize(approval.action);
 }
 
 export function targetOf(approval) {
+  if (approval.summary || approval.kind !== "action") return "";
   if (approval.target) return approval.target;
   const text = Object.values(approval.params ?? {}).find((value) => typeof value === "string" && !/^e\d+$/.test(value));
   return text ?? "";

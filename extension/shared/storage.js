@@ -11,6 +11,7 @@ export const SESSION = Object.freeze({
   PENDING: "pending", // pending approvals as the server lists them, newest first
   ACTIONS: "actions", // the server's action registry (GET /api/actions)
   TASKS: "tasks", // tasks still running or waiting
+  RECENT: "recent", // the latest tasks that ended, with what was done and what it cost
   STEPS: "steps", // {task_id: {action, params, at}} the step each task is on
   USAGE: "usage", // today's usage, or {available: false}
   SERVER_STATE: "serverState", // {paused, updated_at}

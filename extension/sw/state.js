@@ -5,6 +5,7 @@ import { call, DeputyError } from "../shared/api.js";
 import { SESSION, STATUS } from "../shared/storage.js";
 
 const ACTIVE_TASK = new Set(["queued", "running", "waiting"]);
+const RECENT_COUNT = 5;
 
 // One refresh per kind at a time; a request made meanwhile runs once more afterwards, so a burst of
 // events costs two fetches and the stored value is never older than the last event.
@@ -59,9 +60,10 @@ export function refreshTasks(pairing) {
   return coalesced("tasks", async () => {
     const list = await call(pairing, "GET", "/api/tasks?limit=50");
     const active = list.filter((task) => ACTIVE_TASK.has(task.status));
+    const recent = list.filter((task) => !ACTIVE_TASK.has(task.status)).slice(0, RECENT_COUNT);
     const { [SESSION.STEPS]: steps = {} } = await chrome.storage.session.get(SESSION.STEPS);
     const kept = Object.fromEntries(Object.entries(steps).filter(([id]) => active.some((task) => task.id === id)));
-    await chrome.storage.session.set({ [SESSION.TASKS]: active, [SESSION.STEPS]: kept });
+    await chrome.storage.session.set({ [SESSION.TASKS]: active, [SESSION.RECENT]: recent, [SESSION.STEPS]: kept });
     return active;
   });
 }
@@ -124,6 +126,7 @@ export async function clearServerData() {
     SESSION.PENDING,
     SESSION.ACTIONS,
     SESSION.TASKS,
+    SESSION.RECENT,
     SESSION.STEPS,
     SESSION.USAGE,
     SESSION.SERVER_STATE,

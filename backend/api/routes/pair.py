@@ -13,7 +13,7 @@ def pair(body: PairRequest, request: Request, ctx: ContextDep, session: SessionD
     locked = ctx.limiter.locked_for(key)
     if locked is not None:
         raise HTTPException(429, f"Too many failed pairing attempts; try again in {int(locked.total_seconds()) + 1} s.")
-    origin = request.headers.get("origin")  # the guard admits only chrome-extension:// origins here
+    origin = request.headers.get("origin")  # the guard admits only the extension and Deputy's own pages
     now = ctx.clock.now()
     try:
         pairing.redeem_code(session, body.code, now)
@@ -21,7 +21,7 @@ def pair(body: PairRequest, request: Request, ctx: ContextDep, session: SessionD
         session.rollback()
         ctx.limiter.fail(key)
         raise HTTPException(400, str(refusal)) from None
-    kind = "extension" if origin else "other"
+    kind = "other" if not origin else "extension" if origin.startswith("chrome-extension://") else "page"
     token = pairing.issue_token(session, body.client, kind, origin, now)
     session.commit()
     return PairResponse(token=token, client=body.client, origin=origin)

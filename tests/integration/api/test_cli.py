@@ -104,3 +104,74 @@ def test_rules_and_approvals_from_the_cli(deputy: Deputy) -> None:
 def test_cli_says_when_deputy_is_not_running(tmp_path: Path) -> None:
     output = assert_friendly(run(["approvals", "--data-dir", str(tmp_path), "--port", "1"]))
     assert "not running" in output
+
+
+def test_approvals_show_short_ids_and_sentences_and_accept_a_prefix(deputy: Deputy) -> None:
+    from tests.seeding import pending_approval
+
+    args = ["--data-dir", str(deputy.settings.data_dir), "--port", str(deputy.port)]
+    first = pending_approval(deputy)
+    listing = run(["approvals", *args], {"COLUMNS": "80"}).stdout
+    short = first.removeprefix("ap_")[:6]
+    assert short in listing
+    assert "Click the button 'Archive' in the toolbar" in listing
+    assert "e105" not in listing and '"ref"' not in listing
+    assert "in 15 min" in listing
+    answered = run(["approvals", "reject", short[:4], "--reason", "not now", *args])
+    assert answered.returncode == 0, answered.stdout + answered.stderr
+    assert "Rejected" in answered.stdout
+    decided = deputy.get(f"/api/approvals/{first}", token=deputy.local_token).json()
+    assert decided["status"] == "rejected" and decided["decision_reason"] == "not now"
+
+
+def test_an_ambiguous_prefix_is_refused_with_the_candidates(deputy: Deputy) -> None:
+    from tests.seeding import pending_approval
+
+    args = ["--data-dir", str(deputy.settings.data_dir), "--port", str(deputy.port)]
+    ids = [pending_approval(deputy) for _ in range(2)]
+    output = assert_friendly(run(["approvals", "approve", "ap_", *args]))
+    assert "matches 2 approvals" in output
+    for full in ids:
+        assert full.removeprefix("ap_")[:6] in output
+
+
+def test_rules_take_the_plain_forms_people_type(deputy: Deputy) -> None:
+    args = ["--data-dir", str(deputy.settings.data_dir), "--port", str(deputy.port)]
+    for typed in (
+        ["budget_day", "5"],
+        ["site_allow", "https://mail.example.com/inbox"],
+        ["quiet_hours", "22:00-07:00"],
+        ["grant", "click", "archive"],
+        ["never_send"],
+    ):
+        added = run(["rules", "add", *typed, *args])
+        assert added.returncode == 0, added.stdout + added.stderr
+    stored = {r["kind"]: r["value"] for r in deputy.get("/api/rules", token=deputy.local_token).json()}
+    assert stored["budget_day"] == {"usd": 5.0}
+    assert stored["site_allow"] == {"host": "mail.example.com"}
+    assert stored["quiet_hours"] == {"start": "22:00", "end": "07:00"}
+    assert stored["grant"] == {"action": "click", "kind": "archive"}
+    listing = run(["rules", *args]).stdout
+    assert "At most $5.00 a day" in listing and "Act on mail.example.com" in listing
+    wrong = assert_friendly(run(["rules", "add", "budget_day", "lots", *args]))
+    assert "deputy rules add budget_day 5" in wrong
+    helped = run(["rules", "--help"]).stdout
+    for kind in ("site_allow", "site_block", "always_ask", "never_send", "grant", "quiet_hours", "budget_day"):
+        assert kind in helped
+
+
+def test_a_corrupt_database_gets_one_line_naming_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "deputy.db").write_bytes(b"this is not a database, just some bytes" * 200)
+    output = assert_friendly(run(["pair", "--data-dir", str(data)]))
+    assert str(data / "deputy.db") in output
+    assert "Move" in output and "report" not in output
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    import sqlite3
+
+    with sqlite3.connect(foreign / "deputy.db") as db:
+        db.execute("CREATE TABLE task (id TEXT PRIMARY KEY, title TEXT)")
+    output = assert_friendly(run(["pair", "--data-dir", str(foreign)]))
+    assert "another program" in output and str(foreign / "deputy.db") in output

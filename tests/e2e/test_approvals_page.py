@@ -1,0 +1,94 @@
+"""Deputy's own approvals page in a real Chromium: pairing from the tray's link, the popup's cards,
+answers through the API, new approvals arriving live, and recent results."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+from sqlmodel import Session
+
+from backend.models import Approval, Task
+from tests.live import Deputy, start_deputy
+from tests.seeding import pending_approval
+
+
+@pytest.fixture
+def deputy(tmp_path: Path) -> Iterator[Deputy]:
+    with start_deputy(tmp_path / "data") as server:
+        yield server
+
+
+def stored(deputy: Deputy, approval_id: str) -> Approval:
+    with Session(deputy.ctx.engine) as session:
+        found = session.get(Approval, approval_id)
+        assert found is not None
+        return found
+
+
+async def test_the_page_pairs_from_its_link_and_answers_approvals(deputy: Deputy, browser: Browser) -> None:
+    first = pending_approval(deputy)
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{deputy.url}/approvals#code={deputy.new_code()}")
+    card = page.locator(f'.card[data-id="{first}"]')
+    await expect(card).to_contain_text("Click the button 'Archive' in the toolbar")
+    await expect(card).to_contain_text("Task: Tidy the inbox")
+    assert "e105" not in await page.locator("body").inner_text()
+    assert "#code" not in page.url  # the one-time code is gone from the address
+
+    await card.get_by_role("button", name="Reject…").click()
+    await card.get_by_label("Why not?").fill("keep it in the inbox")
+    await card.get_by_role("button", name="Reject", exact=True).click()
+    await expect(card.locator(".card-status")).to_have_text("Rejected. Deputy will not do it.")
+    rejected = stored(deputy, first)
+    assert rejected.status == "rejected" and rejected.decision_reason == "keep it in the inbox"
+    assert (rejected.decided_by or "").startswith("user:page-")
+
+    # A new approval shows up without reloading: the page follows the event socket.
+    second = pending_approval(deputy, "Clean up newsletters", target="the link 'Unsubscribe'", risk="irreversible")
+    deputy.ctx.bus.publish("approval.created", {"id": second, "task_id": "", "kind": "action", "action": "click"})
+    fresh = page.locator(f'.card[data-id="{second}"]')
+    await expect(fresh).to_contain_text("Click the link 'Unsubscribe'")
+    await expect(fresh.locator(".risk")).to_have_text("Irreversible")
+
+    # Reloaded, the page is still paired; a browser that never paired is asked for a code.
+    await page.reload()
+    await expect(page.locator(f'.card[data-id="{second}"]')).to_be_visible()
+    await expect(page.locator("#pair-box")).to_be_hidden()
+    stranger = await browser.new_context()
+    other = await stranger.new_page()
+    await other.goto(f"{deputy.url}/approvals")
+    await expect(other.locator("#pair-box")).to_be_visible()
+    await other.locator("#pair-code").fill("WRNG-CODE")
+    await other.get_by_role("button", name="Pair").click()
+    await expect(other.locator("#pair-result")).to_contain_text("not valid")
+    await stranger.close()
+    await context.close()
+
+
+async def test_recent_results_say_what_they_count(deputy: Deputy, browser: Browser) -> None:
+    approval = pending_approval(deputy, "Archive the receipts")
+    with Session(deputy.ctx.engine) as session:
+        task = session.get(Task, stored(deputy, approval).task_id)
+        assert task is not None
+        task.status, task.summary, task.destructive_count = "finished", "Archived 3 receipts.", 3
+        session.add(task)
+        session.commit()
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{deputy.url}/approvals#code={deputy.new_code()}")
+    result = page.locator("#recent .result")
+    await expect(result).to_contain_text("Archive the receipts")
+    await expect(result).to_contain_text("3 changes made")
+    await expect(result).to_contain_text("Finished")
+    await context.close()
+
+
+async def test_the_costs_page_shows_todays_spend(deputy: Deputy, browser: Browser) -> None:
+    context = await browser.new_context()
+    page = await context.new_page()
+    await page.goto(f"{deputy.url}/costs#code={deputy.new_code()}")
+    await expect(page.locator("#spend-line")).to_contain_text("spent today")
+    await expect(page.locator("#nav-costs")).to_have_attribute("aria-current", "page")
+    await context.close()

@@ -1,0 +1,76 @@
+"""The tray's menu as data: a pure function of the state, so it is tested without a display."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tray.state import TrayState, money
+
+
+class Do(StrEnum):
+    """What a menu item does; `tray.commands.Commands.run` carries each one out."""
+
+    PAUSE = "pause"  # toggles pause/resume
+    TOGGLE = "toggle"  # a switch from /api/state; the entry's `arg` names it
+    APPROVALS = "approvals"
+    COSTS = "costs"
+    PAIR = "pair"
+    SHOW_BROWSER = "show_browser"
+    DATA_FOLDER = "data_folder"
+    QUIT = "quit"
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    do: Do | None = None  # None: a line of text or a separator
+    arg: str = ""
+    checked: bool | None = None  # None: not a check item
+    enabled: bool = True
+    default: bool = False  # what a click on the icon itself does
+
+    @property
+    def separator(self) -> bool:
+        return self.label == "-"
+
+
+SEPARATOR = Entry("-")
+
+
+def headline(state: TrayState) -> str:
+    if not state.connected:
+        return "Deputy is not answering"
+    if state.problem:
+        return state.problem
+    if state.pending:
+        return f"Waiting for you ({len(state.pending)})"
+    if state.paused:
+        return "Paused: nothing runs"
+    if state.running:
+        return f"Working on {state.running} task{'s' if state.running != 1 else ''}"
+    return "Idle"
+
+
+def build_menu(state: TrayState) -> list[Entry]:
+    up = state.connected
+    entries = [
+        Entry(headline(state), enabled=False),
+        SEPARATOR,
+        Entry("Pause", Do.PAUSE, checked=state.paused, enabled=up),
+    ]
+    for name, on in sorted(state.toggles.items()):
+        entries.append(Entry(name.replace("_", " ").capitalize(), Do.TOGGLE, arg=name, checked=on, enabled=up))
+    spend = f"Today {money(state.spend_usd)}"
+    if state.budget_usd is not None:
+        spend += f" of {money(state.budget_usd)}"
+    entries += [
+        SEPARATOR,
+        Entry(f"Pending approvals ({len(state.pending)})", Do.APPROVALS, enabled=up, default=True),
+        Entry(spend, Do.COSTS, enabled=up),
+        SEPARATOR,
+        Entry("Pair browser extension…", Do.PAIR, enabled=up),
+        Entry("Show agent browser", Do.SHOW_BROWSER, enabled=up and state.running == 0 and not state.pending),
+        Entry("Open data folder", Do.DATA_FOLDER),
+        SEPARATOR,
+        Entry("Quit Deputy", Do.QUIT),
+    ]
+    return entries
