@@ -51,7 +51,7 @@ SCENE_JS = """
     if (selected.length < maxRows) selected.push(rowText(row));
   }
   const target = ref ? document.querySelector('[' + refAttr + '="' + ref + '"]') : null;
-  let row = '', form = [], dialog = '';
+  let row = '', form = [], dialog = '', near = '';
   if (target) {
     // A row a control acts on is an item of a list of things (a table row, or an item with a checkbox),
     // not a toolbar's list of buttons.
@@ -73,6 +73,13 @@ SCENE_JS = """
         form.push({label: cut(label), value: secret ? '••••' : cut(el.value), secret});
       }
     }
+    // What the page writes beside the control about what it does ("staging 2.14.0 → production").
+    const described = (target.getAttribute('aria-describedby') || '').split(/\s+/)
+      .map((id) => id && document.getElementById(id)).filter(Boolean).map((el) => squash(el.innerText));
+    const label = squash(target.innerText || target.value || '');
+    const box = target.parentElement;
+    const around = box ? squash(box.innerText).replace(label, '').trim() : '';
+    near = cut(described.join(' ') || (around.length > 0 && around.length <= 100 ? around : ''));
     const d = target.closest('dialog, [role=dialog], [role=alertdialog]');
     if (d) {
       const title = d.getAttribute('aria-label') || (d.querySelector('h1,h2,h3,[role=heading]') || {}).innerText;
@@ -96,7 +103,7 @@ SCENE_JS = """
   const h = within(holder) || within(open) || within(document.querySelector('main, [role=main]'))
     || within(document.body);
   const heading = h ? cut(h.innerText) : '';
-  return JSON.stringify({selected, found: !!target, row, form, dialog, heading, title: cut(document.title)});
+  return JSON.stringify({selected, found: !!target, row, form, dialog, near, heading, title: cut(document.title)});
 }
 """
 
@@ -114,6 +121,7 @@ class Scene:
     row: str = ""  # the row the target sits in
     form: list[FormValue] = field(default_factory=list)  # the target's form, as filled (secrets masked)
     dialog: str = ""  # the open dialog the target is in
+    near: str = ""  # what the page says beside the target about it
     heading: str = ""  # the page's main heading: the item open on it
     title: str = ""
 
@@ -137,6 +145,7 @@ async def scene_of(page: Page, ref: str | None) -> Scene:
         row=around.get("row", ""),
         form=[FormValue(v["label"], v["value"], bool(v["secret"])) for v in around.get("form", [])],
         dialog=around.get("dialog", ""),
+        near=around.get("near", ""),
         heading=top.get("heading", ""),
         title=top.get("title", ""),
     )

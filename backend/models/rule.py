@@ -14,7 +14,7 @@ from backend.ledger.money import MoneyError, parse_usd, usd
 
 
 class RuleKind(StrEnum):
-    SITE_ALLOW = "site_allow"  # value: {"host": "mail.example"}: only allowed sites may be acted on
+    SITE_ALLOW = "site_allow"  # value: {"host": "mail.example"}: a site every task may act on, besides its own
     SITE_BLOCK = "site_block"  # value: {"host": ...}
     NEVER_SEND = "never_send"  # value: {}
     ALWAYS_ASK = "always_ask"  # value: {"host": ...}: every change asks on this site, grants or not

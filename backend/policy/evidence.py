@@ -33,7 +33,8 @@ def objects_of(scene: Scene, element: ElementInfo | None, risk: Risk) -> list[st
     if scene.dialog:
         return [scene.dialog]
     if scene.heading:
-        return [scene.heading]  # the item open on the page
+        # The item open on the page, with what the page says beside the control ("staging → production").
+        return [f"{scene.heading} ({scene.near})" if scene.near else scene.heading]
     return [scene.title] if scene.title else []
 
 
