@@ -72,9 +72,19 @@ async def test_recent_results_say_what_they_count(deputy: Deputy, browser: Brows
     with Session(deputy.ctx.engine) as session:
         task = session.get(Task, stored(deputy, approval).task_id)
         assert task is not None
-        task.status, task.summary, task.destructive_count = "finished", "Archived 3 receipts.", 3
+        task_id = task.id
+        task.status, task.summary = "finished", "Done: Archive 3 receipts."
         session.add(task)
         session.commit()
+    for n in range(3):  # what the task did is read from the audit log, not from the model's words
+        deputy.ctx.executor.audit.append(
+            task_id,
+            "executed",
+            "user",
+            action="click",
+            verdict="ok",
+            detail={"summary": f"Archive #{n}", "changed": True},
+        )
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(f"{deputy.url}/approvals#code={deputy.new_code()}")

@@ -24,7 +24,9 @@ def test_the_answer_reaches_the_model(agent: Deputy, model: ModelServer, mail_se
     assert agent.post(f"/api/approvals/{question['id']}/approve", {}, token=token).status_code == 422
     bad = agent.post(f"/api/approvals/{question['id']}/approve", {"edits": {"answer": 5}}, token=token)
     assert bad.status_code == 422
-    answered = agent.post(f"/api/approvals/{question['id']}/approve", {"edits": {"answer": "Receipts 2026"}}, token=token)
+    answered = agent.post(
+        f"/api/approvals/{question['id']}/approve", {"edits": {"answer": "Receipts 2026"}}, token=token
+    )
     assert answered.status_code == 200, answered.text
     ended = wait_ended(agent, task_id)
     assert ended["status"] == "finished"

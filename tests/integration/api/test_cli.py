@@ -147,7 +147,7 @@ def test_rules_take_the_plain_forms_people_type(deputy: Deputy) -> None:
         added = run(["rules", "add", *typed, *args])
         assert added.returncode == 0, added.stdout + added.stderr
     stored = {r["kind"]: r["value"] for r in deputy.get("/api/rules", token=deputy.local_token).json()}
-    assert stored["budget_day"] == {"usd": 5.0}
+    assert stored["budget_day"]["usd"] == 5.0 and stored["budget_day"]["micro_usd"] == 5_000_000
     assert stored["site_allow"] == {"host": "mail.example.com"}
     assert stored["quiet_hours"] == {"start": "22:00", "end": "07:00"}
     assert stored["grant"] == {"action": "click", "kind": "archive"}
