@@ -1,32 +1,57 @@
 // Deputy's page snapshot: one walk over a frame's rendered DOM (open shadow roots included) that returns
 // the compact lines the model reads, the interactive elements with their refs, and the material of the
-// page's fingerprint. snapshot.py runs it with frame.evaluate(), once per frame, so it stays a single
-// function expression with no outside state except the marks it leaves on elements.
+// page's fingerprint. snapshot.py runs it in Deputy's isolated world of each frame, where the page's
+// scripts cannot see it or patch what it calls; what it keeps between snapshots lives on that world's
+// global `__deputy`, which the page cannot reach either.
 (args) => {
   const MAX_NAME = 100;
   const MAX_VALUE = 120;
   const MAX_TEXT = 400;
   const MAX_CONTEXT = 80;
+  // A name this long, given to several elements, is printed once; the others refer to the first.
+  const LONG_NAME = 40;
   // A box no taller than this is one visual line (a toolbar, a log line): its parts share one text line.
   const ONE_LINE = 48;
+  // An icon: a box no bigger than this either way, drawn rather than written.
+  const ICON_MAX = 64;
+  const ICON_MIN = 8;
   const REF_ATTR = 'data-deputy-ref';
   const LIST_ATTR = 'data-deputy-list';
   const FRAME_ATTR = 'data-deputy-frame';
+  const ATTR_OF = { e: REF_ATTR, L: LIST_ATTR, f: FRAME_ATTR };
   const maxItems = args.maxItems;
   const expand = new Set(args.expand);
   const next = { e: args.next.e, l: args.next.l, f: args.next.f };
 
-  // The elements Deputy marked itself. A mark found on any other element (copied by cloneNode, or written
-  // by the page to impersonate a ref) is replaced rather than trusted.
-  let own = window.__deputyOwn;
-  if (!(own instanceof WeakSet)) {
-    own = new WeakSet();
-    try {
-      Object.defineProperty(window, '__deputyOwn', { value: own });
-    } catch {
-      // The page took the name: refs stay correct, only less stable across snapshots.
+  // Which element carries which mark is known here, not read from the page: a mark found on any other
+  // element (copied by cloneNode, or written by the page to impersonate a ref) is taken off it.
+  const W = (globalThis.__deputy ??= {});
+  W.markOf ??= new WeakMap();
+  W.byMark ??= new Map();
+  W.roots ??= new Set();
+  W.listened ??= new WeakSet();
+  const attrOf = (mark) => ATTR_OF[mark[0]];
+  const deepAll = (selector) => {
+    const found = [...document.querySelectorAll(selector)];
+    for (const ref of W.roots) {
+      const root = ref.deref();
+      if (root && root.host && root.host.isConnected) found.push(...root.querySelectorAll(selector));
+      else W.roots.delete(ref);
+    }
+    return found;
+  };
+  W.restamp = (el, mark) => {
+    const attr = attrOf(mark);
+    for (const other of deepAll(`[${attr}="${mark}"]`)) if (other !== el) other.removeAttribute(attr);
+    if (el.getAttribute(attr) !== mark) el.setAttribute(attr, mark);
+  };
+  for (const attr of Object.values(ATTR_OF)) {
+    for (const el of deepAll(`[${attr}]`)) {
+      const mark = el.getAttribute(attr);
+      if (W.byMark.get(mark)?.deref() !== el) el.removeAttribute(attr);
     }
   }
+  for (const [mark, ref] of W.byMark) if (!ref.deref()?.isConnected) W.byMark.delete(mark);
 
   const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'meta', 'link', 'title', 'base',
     'datalist', 'option', 'optgroup', 'param', 'source', 'track', 'map', 'area', 'canvas', 'video', 'audio',
@@ -80,8 +105,15 @@
   const isInline = (s) => s.display.startsWith('inline') || s.display === 'contents';
 
   // Children in the rendered (flat) tree: a host's open shadow root, a slot's assigned nodes.
+  W.rootSeen ??= new WeakSet();
   const kidsOf = (n) => {
-    if (n.shadowRoot) return n.shadowRoot.childNodes;
+    if (n.shadowRoot) {
+      if (!W.rootSeen.has(n.shadowRoot)) {
+        W.rootSeen.add(n.shadowRoot);
+        W.roots.add(new WeakRef(n.shadowRoot));
+      }
+      return n.shadowRoot.childNodes;
+    }
     if (n.localName === 'slot') {
       const assigned = n.assignedNodes({ flatten: true });
       return assigned.length ? assigned : n.childNodes;
@@ -508,12 +540,16 @@
   };
 
   const mark = (el, attr, prefix) => {
-    const current = el.getAttribute(attr);
-    if (current && own.has(el) && new RegExp(`^${prefix}\\d+$`).test(current)) return current;
-    const fresh = `${prefix}${next[prefix.toLowerCase()]++}`;
-    el.setAttribute(attr, fresh);
-    own.add(el);
-    return fresh;
+    const marks = W.markOf.get(el) || {};
+    let current = marks[prefix];
+    if (!current) {
+      current = `${prefix}${next[prefix.toLowerCase()]++}`;
+      marks[prefix] = current;
+      W.markOf.set(el, marks);
+      W.byMark.set(current, new WeakRef(el));
+    }
+    if (el.getAttribute(attr) !== current) el.setAttribute(attr, current);
+    return current;
   };
 
   // Rendering: lines of [indent, text], or [indent, null, frameId, header] where a child frame goes.
