@@ -11,6 +11,7 @@ the frame's world, so an element clickable only through a script's listener stil
 """
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,13 +137,16 @@ async def census(world: World) -> None:
     # evaluate anything more in the page on some documents.
     trees = await _call(world, _TREES, by_value=False)
     try:
-        props = await world.session.send("Runtime.getProperties", {"objectId": trees["objectId"], "ownProperties": True})
-        roots = [p["value"]["objectId"] for p in props["result"] if p["name"].isdigit() and "objectId" in p.get("value", {})]
+        props = await world.session.send(
+            "Runtime.getProperties", {"objectId": trees["objectId"], "ownProperties": True}
+        )
+        roots = [
+            prop["value"]["objectId"]
+            for prop in props["result"]
+            if prop["name"].isdigit() and "objectId" in prop.get("value", {})
+        ]
         found = await asyncio.gather(
-            *(
-                world.session.send("DOMDebugger.getEventListeners", {"objectId": root, "depth": -1})
-                for root in roots
-            )
+            *(world.session.send("DOMDebugger.getEventListeners", {"objectId": root, "depth": -1}) for root in roots)
         )
         ids = sorted(
             {
@@ -228,7 +232,5 @@ async def _call(world: World, expression: str, *, by_value: bool) -> dict[str, A
 
 
 async def _release(world: World) -> None:
-    try:
+    with contextlib.suppress(Error):  # a context that is gone took its objects with it
         await world.session.send("Runtime.releaseObjectGroup", {"objectGroup": _GROUP})
-    except Error:
-        pass  # the context is gone, and its objects with it
