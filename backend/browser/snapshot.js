@@ -214,7 +214,31 @@
   };
 
   // [role, generic]: generic when only a handler, tabindex or pointer cursor says it can be clicked.
-  const interactiveRole = (el, tag, s) => {
+  // A small box drawn rather than written (a background image, an icon font, an SVG): an icon.
+  const iconLike = (el, tag, s, rect) => {
+    if (rect.width < ICON_MIN || rect.height < ICON_MIN || rect.width > ICON_MAX || rect.height > ICON_MAX) return false;
+    if (tag === 'img' || tag === 'svg') return true;
+    for (const c of el.children) if (!['svg', 'img', 'i', 'span', 'use'].includes(c.localName) || c.children.length > 2) return false;
+    if (/[\p{L}\p{N}]{3,}/u.test(el.textContent || '') && !/icon|material|glyph|symbol/i.test(el.className || '')) return false;
+    if (s.backgroundImage !== 'none' || (s.maskImage && s.maskImage !== 'none')) return true;
+    if (s.webkitMaskImage && s.webkitMaskImage !== 'none') return true;
+    if (el.querySelector('svg, img')) return true;
+    const glyph = (p) => {
+      const c = getComputedStyle(el, p).content;
+      return c && c !== 'none' && c !== 'normal' && c !== '""';
+    };
+    return glyph('::before') || glyph('::after') || /^[^\p{L}\p{N}\s]{1,2}$/u.test(clean(el.textContent || ''));
+  };
+
+  // A listener on a box most of the screen big (an app's root, a whole list) says its parts may be
+  // clickable (a delegated handler), not that the box is one control.
+  const ownListener = (el, tag, rect) => {
+    if (!W.listened.has(el) || tag === 'html' || tag === 'body') return false;
+    if (tag === 'tr' || tag === 'li' || ['row', 'listitem', 'option', 'gridcell'].includes(roleAttr(el))) return true;
+    return rect.width * rect.height <= 0.2 * innerWidth * innerHeight;
+  };
+
+  const interactiveRole = (el, tag, s, env, rect, standIn = false) => {
     const explicit = roleAttr(el);
     if (INTERACTIVE_ROLES.has(explicit)) return [explicit, false];
     switch (tag) {
@@ -226,6 +250,8 @@
         return ['button', false];
       case 'input':
         if (el.type === 'hidden') return [null, false];
+        // A control drawn invisible on top of its styled label: the label stands in for it.
+        if (!standIn && el.labels && el.labels.length && unreachableControl(el)) return [null, false];
         return [INPUT_ROLES[el.type] || (el.list ? 'combobox' : 'textbox'), false];
       case 'select':
         return [el.multiple || el.size > 1 ? 'listbox' : 'combobox', false];
@@ -235,7 +261,10 @@
         const control = el.control;
         if (control) {
           // A styled control whose real input is hidden: the label is what a person clicks.
-          if (unreachableControl(control)) return [interactiveRole(control, control.localName, s)[0], false];
+          if (unreachableControl(control)) {
+            const [controlRole] = interactiveRole(control, control.localName, s, env, rect, true);
+            return [controlRole, false];
+          }
           return [null, false];
         }
         break;
@@ -245,13 +274,18 @@
     }
     if (el.isContentEditable && !(parentOf(el) && parentOf(el).isContentEditable)) return ['textbox', false];
     const fallback = explicit && explicit !== 'none' && explicit !== 'presentation' ? explicit : 'clickable';
-    if (el.hasAttribute('onclick') || typeof el.onclick === 'function') return [fallback, true];
+    if (el.hasAttribute('onclick')) return [fallback, true];
     const tabindex = el.getAttribute('tabindex');
     if (tabindex !== null && Number(tabindex) >= 0) return [fallback, true];
+    // Inside a control, a listener or a pointer belongs to the control: it is not a second one.
+    if (env.inControl) return [null, false];
+    if (ownListener(el, tag, rect)) return [fallback, true];
     if (s.cursor === 'pointer' && tag !== 'html' && tag !== 'body') {
       const parent = parentOf(el);
       if (!parent || css(parent).cursor !== 'pointer') return [fallback, true];
     }
+    // An icon where a script listens above it, or under a pointer: the row's star, trash and reply.
+    if ((s.cursor === 'pointer' || env.delegated) && iconLike(el, tag, s, rect)) return [fallback, true];
     return [null, false];
   };
 
@@ -389,7 +423,85 @@
   const unreachableControl = (control) => {
     if (!control.checkVisibility()) return true;
     const rect = control.getBoundingClientRect();
-    return rect.width <= 1 || rect.height <= 1;
+    if (rect.width <= 1 || rect.height <= 1) return true;
+    const s = css(control);
+    if (s.opacity === '0' || s.clip === 'rect(0px, 0px, 0px, 0px)' || /inset\((50|100)%/.test(s.clipPath)) return true;
+    // Parked off the page where no scrolling reaches it.
+    return rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0;
+  };
+
+  // One control is listed once: a tab or menu item wrapping a link (or a link wrapping a button) is the
+  // inner element, which is what a click lands on, with the outer one's role and states.
+  const WIDGET_ROLES = new Set(['tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'treeitem',
+    'checkbox', 'radio', 'switch']);
+  const soleControl = (node) => {
+    const found = [];
+    const collect = (kids) => {
+      for (const k of kids) {
+        if (k.k === 'e') found.push(k);
+        else if (k.k === 'f') found.push(k, k);
+        else if (k.kids) collect(k.kids);
+      }
+    };
+    collect(node.kids);
+    if (found.length !== 1) return null;
+    const inner = found[0];
+    if (inner.container || inner.row || (inner.name && node.name && inner.name !== node.name && !node.guessed)) {
+      return null;
+    }
+    if (WIDGET_ROLES.has(node.role) || (inner.role === 'clickable' && node.role !== 'clickable')) inner.role = node.role;
+    inner.states = { ...node.states, ...inner.states };
+    if (!inner.name || inner.guessed) {
+      inner.name = node.name;
+      inner.guessed = node.guessed;
+    }
+    inner.block = node.block;
+    return inner;
+  };
+
+  // Words that say what an icon does, as pages write them in class names, icon names and tooltips.
+  const ACTION_WORDS = new Set(['star', 'unstar', 'trash', 'delete', 'remove', 'reply', 'replyall', 'forward',
+    'archive', 'close', 'clear', 'search', 'menu', 'more', 'edit', 'share', 'like', 'favorite', 'favourite',
+    'bookmark', 'download', 'upload', 'print', 'settings', 'refresh', 'reload', 'add', 'plus', 'minus', 'next',
+    'prev', 'previous', 'back', 'expand', 'collapse', 'copy', 'send', 'attach', 'flag', 'pin', 'mute', 'play',
+    'pause', 'stop', 'spam', 'snooze', 'label', 'tag', 'calendar', 'cancel', 'save', 'filter', 'sort', 'info',
+    'help', 'user', 'profile', 'account', 'notifications', 'bell', 'cart', 'home', 'check', 'swap', 'toggle',
+    'dropdown', 'caret', 'open', 'zoom', 'locate', 'location', 'geolocation', 'gps', 'mic', 'camera', 'emoji',
+    'comment', 'chat', 'message', 'mail', 'call', 'video', 'left', 'right', 'up', 'down', 'first', 'last',
+    'undo', 'redo', 'bold', 'italic', 'link', 'unlink', 'image', 'upvote', 'downvote', 'vote', 'follow',
+    'subscribe', 'hide', 'show', 'view', 'visibility', 'lock', 'unlock', 'logout', 'login', 'exit', 'move',
+    'important', 'mark', 'read', 'unread', 'select', 'drag', 'grip', 'kebab', 'ellipsis', 'hamburger', 'dismiss']);
+  const GLYPHS = { '×': 'close', '✕': 'close', '✖': 'close', '⨯': 'close', '✗': 'close', '☆': 'star', '★': 'star',
+    '⋮': 'more', '⋯': 'more', '…': 'more', '+': 'add', '−': 'minus', '✎': 'edit', '✏': 'edit', '↻': 'refresh',
+    '⟳': 'refresh', '☰': 'menu', '⚙': 'settings', '‹': 'previous', '›': 'next', '«': 'first', '»': 'last',
+    '←': 'back', '→': 'next', '▾': 'expand', '▼': 'expand', '✓': 'check', '✔': 'check' };
+  const wordsIn = (text) => (text || '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/)
+    .filter((w) => ACTION_WORDS.has(w));
+  const guessName = (el) => {
+    // What a person sees when they point at it: a tooltip, an icon's own title or alternative text.
+    for (const attr of ['data-tooltip', 'data-title', 'data-original-title', 'data-tip', 'data-label', 'tooltip']) {
+      const t = clean(el.getAttribute(attr) || '');
+      if (t) return t;
+    }
+    const titled = el.querySelector('[title], img[alt], svg title, [aria-label]');
+    if (titled) {
+      const t = clean(titled.localName === 'title' ? titled.textContent : titled.getAttribute('aria-label')
+        || titled.getAttribute('title') || titled.getAttribute('alt') || '');
+      if (t) return t;
+    }
+    // A label right beside it that points at nothing else.
+    const parent = parentOf(el);
+    if (parent && parent.children.length === 1) {
+      const t = clean(parent.getAttribute('aria-label') || parent.getAttribute('title') || '');
+      if (t) return t;
+    }
+    // Last: what the page called it in code, from a list of words that say what icons do.
+    const glyph = GLYPHS[clean(el.textContent || '')];
+    const sources = [el.getAttribute('data-icon'), el.getAttribute('data-action'), el.id, String(el.className?.baseVal ?? el.className),
+      ...[...el.querySelectorAll('*')].slice(0, 4).map((c) => `${c.getAttribute('href') || ''} ${c.getAttribute('xlink:href') || ''} ${String(c.className?.baseVal ?? c.className)} ${c.getAttribute('data-icon') || ''}`)];
+    const words = [...new Set(sources.flatMap(wordsIn))];
+    if (words.length) return words.slice(0, 2).join(' ');
+    return glyph || '';
   };
 
   const walkEl = (el, env) => {
@@ -434,7 +546,8 @@
     }
     const sectioning = env.sectioning || ['article', 'aside', 'main', 'nav', 'section'].includes(tag);
     if (sectioning !== env.sectioning) env = { ...env, sectioning };
-    const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s) : [null, false];
+    if (!env.delegated && W.listened.has(el)) env = { ...env, delegated: true };
+    const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s, env, rect) : [null, false];
     if (!role && (tag === 'img' || tag === 'svg' || roleAttr(el) === 'img')) {
       // A picture says what its alternative text says; a chart drawn in SVG is named like any element.
       const alt = visible ? clean(tag === 'img' ? el.getAttribute('alt') || '' : nameOf(el, 'img', tag)) : '';
@@ -446,6 +559,14 @@
       const rowish = tag === 'tr' || tag === 'li' || role === 'row' || role === 'listitem';
       const node = { k: 'e', el, tag, role, block, ctx: env.ctx, kids: [] };
       node.name = cut(nameOf(el, role, tag), MAX_NAME);
+      if (!/[\p{L}\p{N}]/u.test(node.name) && !['textbox', 'searchbox', 'combobox'].includes(role)) {
+        // No name a person could read (nothing, or a glyph like "×"): say what the icon shows, as a guess.
+        const guess = guessName(el);
+        if (guess) {
+          node.name = cut(guess, MAX_NAME);
+          node.guessed = true;
+        }
+      }
       node.states = statesOf(el, role, tag);
       // A clickable container (a mail row with a click handler) shows its content like any row.
       node.container = generic && block;
@@ -459,7 +580,10 @@
       if (!['input', 'select', 'textarea'].includes(tag) && !el.isContentEditable) {
         const ctxRole = tag === 'li' || role === 'listitem' ? 'listitem' : rowish ? 'row' : role;
         const ctx = node.row || node.container ? { role: ctxRole, node, parent: env.ctx } : env.ctx;
-        node.kids = walkKids(el, { ...env, ctx, quiet: env.quiet || !node.container }, visible);
+        const inControl = env.inControl || !(node.container || node.row);
+        node.kids = walkKids(el, { ...env, ctx, quiet: env.quiet || !node.container, inControl }, visible);
+        const merged = !node.container && !node.row && soleControl(node);
+        if (merged) return merged;
         // A clickable box holding only a short text is one element, named by that text.
         const simple = !node.kids.some((k) => k.k === 'e' || k.k === 'f' || k.hasE);
         if (node.container && !rowish && simple && node.name.length < MAX_NAME) {
@@ -555,6 +679,7 @@
   // Rendering: lines of [indent, text], or [indent, null, frameId, header] where a child frame goes.
   const lines = [];
   const elements = [];
+  const longNames = new Map();
   const frames = [];
   let indent = 0;
   let cur = '';
@@ -585,7 +710,15 @@
   const elementLine = (n, bare) => {
     const ref = mark(n.el, REF_ATTR, 'e');
     let s = `[${ref}] ${n.role}`;
-    if (n.name && !bare) s += ` ${quote(n.name)}`;
+    if (n.name && !bare) {
+      const first = n.name.length >= LONG_NAME ? longNames.get(n.name) : undefined;
+      if (first && first !== ref) s += ` (name as ${first})`;
+      else {
+        if (n.name.length >= LONG_NAME) longNames.set(n.name, ref);
+        s += ` ${quote(n.name)}`;
+      }
+      if (n.guessed) s += ' guessed';
+    }
     if (n.type) s += ` type=${n.type}`;
     for (const [k, v] of Object.entries(n.states)) {
       if (v === true) s += ` ${k}`;
@@ -608,7 +741,7 @@
     elements.push({
       ref, role: n.role, name: n.name, tag: n.tag, states: n.states, context: contextOf(n.ctx),
       dialog: dialogOf(n.ctx), form_method: formMethod, form_action: formAction,
-      href: n.tag === 'a' || n.tag === 'area' ? hrefOf(n.el) : null,
+      href: n.tag === 'a' || n.tag === 'area' ? hrefOf(n.el) : null, guessed: Boolean(n.guessed),
     });
     return s;
   };
@@ -774,7 +907,12 @@
   };
 
   const root = document.body || document.documentElement;
-  const env = { ctx: null, quiet: false, unreachable: false, scroller: false, sectioning: false, modal: false };
+  // A listener on the document or its root element makes the whole page a place where delegation happens.
+  const top = [document, document.documentElement, root].some((n) => n && W.listened.has(n));
+  const env = {
+    ctx: null, quiet: false, unreachable: false, scroller: false, sectioning: false, modal: false,
+    delegated: top, inControl: false,
+  };
   const tree = root ? walkKids(root, env, css(root).visibility === 'visible') : [];
   renderKids({ kids: tree, el: root, k: 'b' });
   flush();
