@@ -238,6 +238,19 @@
     return rect.width * rect.height <= 0.2 * innerWidth * innerHeight;
   };
 
+  const repeats = new Map();
+  const repeatedIn = (root, el) => {
+    const cls = typeof el.className === 'string' ? el.className.trim().split(/\s+/)[0] : '';
+    if (!cls) {
+      const parent = parentOf(el);
+      return Boolean(parent) && [...parent.children].filter((c) => c.localName === el.localName).length >= 3;
+    }
+    let counts = repeats.get(root);
+    if (!counts) repeats.set(root, (counts = new Map()));
+    if (!counts.has(cls)) counts.set(cls, root.getElementsByClassName(cls).length);
+    return counts.get(cls) >= 3;
+  };
+
   const interactiveRole = (el, tag, s, env, rect, standIn = false) => {
     const explicit = roleAttr(el);
     if (INTERACTIVE_ROLES.has(explicit)) return [explicit, false];
@@ -279,13 +292,18 @@
     if (tabindex !== null && Number(tabindex) >= 0) return [fallback, true];
     // Inside a control, a listener or a pointer belongs to the control: it is not a second one.
     if (env.inControl) return [null, false];
-    if (ownListener(el, tag, rect)) return [fallback, true];
+    if (ownListener(el, tag, rect)) return [fallback, 'listener'];
     if (s.cursor === 'pointer' && tag !== 'html' && tag !== 'body') {
       const parent = parentOf(el);
       if (!parent || css(parent).cursor !== 'pointer') return [fallback, true];
     }
     // An icon where a script listens above it, or under a pointer: the row's star, trash and reply.
     if ((s.cursor === 'pointer' || env.delegated) && iconLike(el, tag, s, rect)) return [fallback, true];
+    // One of many alike short items under a box that listens for them (a calendar's days, a menu's entries).
+    if (env.delegateRoot && env.delegateRoot !== el && !el.children.length && repeatedIn(env.delegateRoot, el)) {
+      const text = clean(el.textContent || '');
+      if (text && text.length <= 40) return [fallback, true];
+    }
     return [null, false];
   };
 
@@ -470,7 +488,8 @@
     'comment', 'chat', 'message', 'mail', 'call', 'video', 'left', 'right', 'up', 'down', 'first', 'last',
     'undo', 'redo', 'bold', 'italic', 'link', 'unlink', 'image', 'upvote', 'downvote', 'vote', 'follow',
     'subscribe', 'hide', 'show', 'view', 'visibility', 'lock', 'unlock', 'logout', 'login', 'exit', 'move',
-    'important', 'mark', 'read', 'unread', 'select', 'drag', 'grip', 'kebab', 'ellipsis', 'hamburger', 'dismiss']);
+    'important', 'mark', 'read', 'unread', 'select', 'drag', 'grip', 'kebab', 'ellipsis', 'hamburger', 'dismiss',
+    'reset', 'erase', 'apply', 'submit', 'confirm', 'ok', 'yes', 'no', 'new', 'create', 'compose', 'notes']);
   const GLYPHS = { '×': 'close', '✕': 'close', '✖': 'close', '⨯': 'close', '✗': 'close', '☆': 'star', '★': 'star',
     '⋮': 'more', '⋯': 'more', '…': 'more', '+': 'add', '−': 'minus', '✎': 'edit', '✏': 'edit', '↻': 'refresh',
     '⟳': 'refresh', '☰': 'menu', '⚙': 'settings', '‹': 'previous', '›': 'next', '«': 'first', '»': 'last',
@@ -546,7 +565,7 @@
     }
     const sectioning = env.sectioning || ['article', 'aside', 'main', 'nav', 'section'].includes(tag);
     if (sectioning !== env.sectioning) env = { ...env, sectioning };
-    if (!env.delegated && W.listened.has(el)) env = { ...env, delegated: true };
+    if (W.listened.has(el) && tag !== 'html' && tag !== 'body') env = { ...env, delegated: true, delegateRoot: el };
     const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s, env, rect) : [null, false];
     if (!role && (tag === 'img' || tag === 'svg' || roleAttr(el) === 'img')) {
       // A picture says what its alternative text says; a chart drawn in SVG is named like any element.
@@ -556,7 +575,7 @@
       return { k: 'i', s: alt };
     }
     if (role) {
-      const rowish = tag === 'tr' || tag === 'li' || role === 'row' || role === 'listitem';
+      const rowish = ((tag === 'tr' || tag === 'li') && !WIDGET_ROLES.has(role)) || role === 'row' || role === 'listitem';
       const node = { k: 'e', el, tag, role, block, ctx: env.ctx, kids: [] };
       node.name = cut(nameOf(el, role, tag), MAX_NAME);
       if (!/[\p{L}\p{N}]/u.test(node.name) && !['textbox', 'searchbox', 'combobox'].includes(role)) {
@@ -584,6 +603,11 @@
         node.kids = walkKids(el, { ...env, ctx, quiet: env.quiet || !node.container, inControl }, visible);
         const merged = !node.container && !node.row && soleControl(node);
         if (merged) return merged;
+        if (generic === 'listener' && !rowish && node.kids.some((k) => k.k === 'e' || k.k === 'f' || k.hasE)) {
+          // Controls of its own inside: the listener is a delegated one, and the box is no control itself.
+          material.pop();
+          return walkBox(el, tag, env, rect, block, visible);
+        }
         // A clickable box holding only a short text is one element, named by that text.
         const simple = !node.kids.some((k) => k.k === 'e' || k.k === 'f' || k.hasE);
         if (node.container && !rowish && simple && node.name.length < MAX_NAME) {
@@ -595,6 +619,10 @@
       }
       return node;
     }
+    return walkBox(el, tag, env, rect, block, visible);
+  };
+
+  const walkBox = (el, tag, env, rect, block, visible) => {
     const crole = containerRole(el, tag, env.sectioning);
     const node = { k: 'b', el, tag, role: crole, block, kids: [], short: rect.height <= ONE_LINE };
     let ctx = env.ctx;
@@ -911,7 +939,7 @@
   const top = [document, document.documentElement, root].some((n) => n && W.listened.has(n));
   const env = {
     ctx: null, quiet: false, unreachable: false, scroller: false, sectioning: false, modal: false,
-    delegated: top, inControl: false,
+    delegated: top, delegateRoot: null, inControl: false,
   };
   const tree = root ? walkKids(root, env, css(root).visibility === 'visible') : [];
   renderKids({ kids: tree, el: root, k: 'b' });

@@ -133,26 +133,19 @@ async def run(world: World, script: str, args: dict[str, Any]) -> Any:
 
 async def census(world: World) -> None:
     """Tell the world which of its nodes have pointer listeners, from any world (the page's included)."""
-    # Each tree is asked on its own: `pierce` would do it in one call, but it leaves Chromium unable to
-    # evaluate anything more in the page on some documents.
-    trees = await _call(world, _TREES, by_value=False)
     try:
-        props = await world.session.send(
-            "Runtime.getProperties", {"objectId": trees["objectId"], "ownProperties": True}
-        )
-        roots = [
-            prop["value"]["objectId"]
-            for prop in props["result"]
-            if prop["name"].isdigit() and "objectId" in prop.get("value", {})
-        ]
-        found = await asyncio.gather(
-            *(world.session.send("DOMDebugger.getEventListeners", {"objectId": root, "depth": -1}) for root in roots)
+        # The question is asked about the session's top document as the page's own world holds it: the
+        # browser answers it, and no page script runs. (Asked through Deputy's world, Chromium can stop
+        # answering evaluations in the page afterwards.) `document` is unforgeable, so the page cannot
+        # hand over another object.
+        top = await world.session.send("Runtime.evaluate", {"expression": "document", "objectGroup": _GROUP})
+        found = await world.session.send(
+            "DOMDebugger.getEventListeners", {"objectId": top["result"]["objectId"], "depth": -1, "pierce": True}
         )
         ids = sorted(
             {
                 int(listener["backendNodeId"])
-                for listed in found
-                for listener in listed["listeners"]
+                for listener in found["listeners"]
                 if listener["type"] in POINTER_EVENTS and listener.get("backendNodeId")
             }
         )
@@ -173,7 +166,7 @@ async def census(world: World) -> None:
         await world.session.send(
             "Runtime.callFunctionOn",
             {
-                "objectId": roots[0],
+                "executionContextId": world.context_id,
                 "functionDeclaration": _ADOPT,
                 "arguments": [{"value": ids}, {"value": [node for node, _ in handed]}]
                 + [{"objectId": object_id} for _, object_id in handed],
@@ -185,27 +178,14 @@ async def census(world: World) -> None:
         await _release(world)
 
 
-# Runs in Deputy's world: the document and every open shadow root in it, whose listeners are asked for.
-_TREES = """(() => {
-  const trees = [document];
-  const visit = (root) => {
-    for (const el of root.querySelectorAll('*')) {
-      if (el.shadowRoot) {
-        trees.push(el.shadowRoot);
-        visit(el.shadowRoot);
-      }
-    }
-  };
-  visit(document);
-  return trees;
-})()"""
-
-
 # Runs in Deputy's world: keeps the nodes by backend id, and the set of those listened on right now.
 _ADOPT = """function (current, ids, ...nodes) {
   const state = (globalThis.__deputy ??= {});
   state.nodes ??= new Map();
-  ids.forEach((id, i) => state.nodes.set(id, new WeakRef(nodes[i])));
+  // Nodes of other frames come with the answer; each frame's world keeps its own.
+  ids.forEach((id, i) => {
+    if ((nodes[i].ownerDocument || nodes[i]) === document) state.nodes.set(id, new WeakRef(nodes[i]));
+  });
   const now = new Set(current);
   const listened = new WeakSet();
   for (const [id, ref] of state.nodes) {
