@@ -565,7 +565,12 @@
     }
     const sectioning = env.sectioning || ['article', 'aside', 'main', 'nav', 'section'].includes(tag);
     if (sectioning !== env.sectioning) env = { ...env, sectioning };
-    if (W.listened.has(el) && tag !== 'html' && tag !== 'body') env = { ...env, delegated: true, delegateRoot: el };
+    if (W.listened.has(el) && tag !== 'html' && tag !== 'body') {
+      // Only a small listening box (a calendar, a menu) vouches for the alike items in it; a page-sized one
+      // (an app's root) says only that icons in it may be live.
+      const small = rect.width * rect.height <= 0.2 * innerWidth * innerHeight;
+      env = { ...env, delegated: true, delegateRoot: small ? el : null };
+    }
     const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s, env, rect) : [null, false];
     if (!role && (tag === 'img' || tag === 'svg' || roleAttr(el) === 'img')) {
       // A picture says what its alternative text says; a chart drawn in SVG is named like any element.
