@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_NOTICE, UNTRUSTED_OPEN, Snapshot
+from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, Snapshot
 
 SNAPSHOT_MARK = "[page snapshot]"
 DROPPED = "[An earlier page snapshot was here; it was dropped to save tokens.]"
@@ -40,7 +40,7 @@ def page_view(snapshot: Snapshot, previous: Snapshot | None) -> str:
             body = "\n".join(changed)
             return (
                 f"{SNAPSHOT_MARK} The page changed ({snapshot.url}); lines removed (-) and added (+) since the "
-                f"last snapshot:\n{UNTRUSTED_NOTICE}\n{UNTRUSTED_OPEN}\n{body}\n{UNTRUSTED_CLOSE}"
+                f"last snapshot:\n{UNTRUSTED_OPEN}\n{body}\n{UNTRUSTED_CLOSE}"
             )
     return f"{SNAPSHOT_MARK}\n{snapshot.text}"
 

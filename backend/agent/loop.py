@@ -21,7 +21,7 @@ from sqlmodel import Session
 from backend.actions import registry
 from backend.agent.conversation import Conversation, page_view, size_bytes
 from backend.agent.llm import ModelClient, ModelUnavailable
-from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, Snapshot
+from backend.browser.snapshot import Snapshot, fence
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
@@ -80,8 +80,7 @@ def tool_definitions() -> list[dict[str, Any]]:
 
 
 def untrusted(text: str) -> str:
-    cleaned = text.replace(UNTRUSTED_OPEN, "[tag removed]").replace(UNTRUSTED_CLOSE, "[tag removed]")
-    return f"{UNTRUSTED_OPEN}\n{cleaned}\n{UNTRUSTED_CLOSE}"
+    return fence(text.splitlines())
 
 
 def tool_result(tool_use_id: str, outcome: Outcome) -> dict[str, Any]:

@@ -1,32 +1,57 @@
 // Deputy's page snapshot: one walk over a frame's rendered DOM (open shadow roots included) that returns
 // the compact lines the model reads, the interactive elements with their refs, and the material of the
-// page's fingerprint. snapshot.py runs it with frame.evaluate(), once per frame, so it stays a single
-// function expression with no outside state except the marks it leaves on elements.
+// page's fingerprint. snapshot.py runs it in Deputy's isolated world of each frame, where the page's
+// scripts cannot see it or patch what it calls; what it keeps between snapshots lives on that world's
+// global `__deputy`, which the page cannot reach either.
 (args) => {
   const MAX_NAME = 100;
   const MAX_VALUE = 120;
   const MAX_TEXT = 400;
   const MAX_CONTEXT = 80;
+  // A name this long, given to several elements, is printed once; the others refer to the first.
+  const LONG_NAME = 40;
   // A box no taller than this is one visual line (a toolbar, a log line): its parts share one text line.
   const ONE_LINE = 48;
+  // An icon: a box no bigger than this either way, drawn rather than written.
+  const ICON_MAX = 64;
+  const ICON_MIN = 8;
   const REF_ATTR = 'data-deputy-ref';
   const LIST_ATTR = 'data-deputy-list';
   const FRAME_ATTR = 'data-deputy-frame';
+  const ATTR_OF = { e: REF_ATTR, L: LIST_ATTR, f: FRAME_ATTR };
   const maxItems = args.maxItems;
   const expand = new Set(args.expand);
   const next = { e: args.next.e, l: args.next.l, f: args.next.f };
 
-  // The elements Deputy marked itself. A mark found on any other element (copied by cloneNode, or written
-  // by the page to impersonate a ref) is replaced rather than trusted.
-  let own = window.__deputyOwn;
-  if (!(own instanceof WeakSet)) {
-    own = new WeakSet();
-    try {
-      Object.defineProperty(window, '__deputyOwn', { value: own });
-    } catch {
-      // The page took the name: refs stay correct, only less stable across snapshots.
+  // Which element carries which mark is known here, not read from the page: a mark found on any other
+  // element (copied by cloneNode, or written by the page to impersonate a ref) is taken off it.
+  const W = (globalThis.__deputy ??= {});
+  W.markOf ??= new WeakMap();
+  W.byMark ??= new Map();
+  W.roots ??= new Set();
+  W.listened ??= new WeakSet();
+  const attrOf = (mark) => ATTR_OF[mark[0]];
+  const deepAll = (selector) => {
+    const found = [...document.querySelectorAll(selector)];
+    for (const ref of W.roots) {
+      const root = ref.deref();
+      if (root && root.host && root.host.isConnected) found.push(...root.querySelectorAll(selector));
+      else W.roots.delete(ref);
+    }
+    return found;
+  };
+  W.restamp = (el, mark) => {
+    const attr = attrOf(mark);
+    for (const other of deepAll(`[${attr}="${mark}"]`)) if (other !== el) other.removeAttribute(attr);
+    if (el.getAttribute(attr) !== mark) el.setAttribute(attr, mark);
+  };
+  for (const attr of Object.values(ATTR_OF)) {
+    for (const el of deepAll(`[${attr}]`)) {
+      const mark = el.getAttribute(attr);
+      if (W.byMark.get(mark)?.deref() !== el) el.removeAttribute(attr);
     }
   }
+  for (const [mark, ref] of W.byMark) if (!ref.deref()?.isConnected) W.byMark.delete(mark);
 
   const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'meta', 'link', 'title', 'base',
     'datalist', 'option', 'optgroup', 'param', 'source', 'track', 'map', 'area', 'canvas', 'video', 'audio',
@@ -80,8 +105,15 @@
   const isInline = (s) => s.display.startsWith('inline') || s.display === 'contents';
 
   // Children in the rendered (flat) tree: a host's open shadow root, a slot's assigned nodes.
+  W.rootSeen ??= new WeakSet();
   const kidsOf = (n) => {
-    if (n.shadowRoot) return n.shadowRoot.childNodes;
+    if (n.shadowRoot) {
+      if (!W.rootSeen.has(n.shadowRoot)) {
+        W.rootSeen.add(n.shadowRoot);
+        W.roots.add(new WeakRef(n.shadowRoot));
+      }
+      return n.shadowRoot.childNodes;
+    }
     if (n.localName === 'slot') {
       const assigned = n.assignedNodes({ flatten: true });
       return assigned.length ? assigned : n.childNodes;
@@ -182,7 +214,44 @@
   };
 
   // [role, generic]: generic when only a handler, tabindex or pointer cursor says it can be clicked.
-  const interactiveRole = (el, tag, s) => {
+  // A small box drawn rather than written (a background image, an icon font, an SVG): an icon.
+  const iconLike = (el, tag, s, rect) => {
+    if (rect.width < ICON_MIN || rect.height < ICON_MIN || rect.width > ICON_MAX || rect.height > ICON_MAX) return false;
+    if (tag === 'img' || tag === 'svg') return true;
+    for (const c of el.children) if (!['svg', 'img', 'i', 'span', 'use'].includes(c.localName) || c.children.length > 2) return false;
+    if (/[\p{L}\p{N}]{3,}/u.test(el.textContent || '') && !/icon|material|glyph|symbol/i.test(el.className || '')) return false;
+    if (s.backgroundImage !== 'none' || (s.maskImage && s.maskImage !== 'none')) return true;
+    if (s.webkitMaskImage && s.webkitMaskImage !== 'none') return true;
+    if (el.querySelector('svg, img')) return true;
+    const glyph = (p) => {
+      const c = getComputedStyle(el, p).content;
+      return c && c !== 'none' && c !== 'normal' && c !== '""';
+    };
+    return glyph('::before') || glyph('::after') || /^[^\p{L}\p{N}\s]{1,2}$/u.test(clean(el.textContent || ''));
+  };
+
+  // A listener on a box most of the screen big (an app's root, a whole list) says its parts may be
+  // clickable (a delegated handler), not that the box is one control.
+  const ownListener = (el, tag, rect) => {
+    if (!W.listened.has(el) || tag === 'html' || tag === 'body') return false;
+    if (tag === 'tr' || tag === 'li' || ['row', 'listitem', 'option', 'gridcell'].includes(roleAttr(el))) return true;
+    return rect.width * rect.height <= 0.2 * innerWidth * innerHeight;
+  };
+
+  const repeats = new Map();
+  const repeatedIn = (root, el) => {
+    const cls = typeof el.className === 'string' ? el.className.trim().split(/\s+/)[0] : '';
+    if (!cls) {
+      const parent = parentOf(el);
+      return Boolean(parent) && [...parent.children].filter((c) => c.localName === el.localName).length >= 3;
+    }
+    let counts = repeats.get(root);
+    if (!counts) repeats.set(root, (counts = new Map()));
+    if (!counts.has(cls)) counts.set(cls, root.getElementsByClassName(cls).length);
+    return counts.get(cls) >= 3;
+  };
+
+  const interactiveRole = (el, tag, s, env, rect, standIn = false) => {
     const explicit = roleAttr(el);
     if (INTERACTIVE_ROLES.has(explicit)) return [explicit, false];
     switch (tag) {
@@ -194,6 +263,8 @@
         return ['button', false];
       case 'input':
         if (el.type === 'hidden') return [null, false];
+        // A control drawn invisible on top of its styled label: the label stands in for it.
+        if (!standIn && el.labels && el.labels.length && unreachableControl(el)) return [null, false];
         return [INPUT_ROLES[el.type] || (el.list ? 'combobox' : 'textbox'), false];
       case 'select':
         return [el.multiple || el.size > 1 ? 'listbox' : 'combobox', false];
@@ -203,7 +274,10 @@
         const control = el.control;
         if (control) {
           // A styled control whose real input is hidden: the label is what a person clicks.
-          if (unreachableControl(control)) return [interactiveRole(control, control.localName, s)[0], false];
+          if (unreachableControl(control)) {
+            const [controlRole] = interactiveRole(control, control.localName, s, env, rect, true);
+            return [controlRole, false];
+          }
           return [null, false];
         }
         break;
@@ -213,12 +287,22 @@
     }
     if (el.isContentEditable && !(parentOf(el) && parentOf(el).isContentEditable)) return ['textbox', false];
     const fallback = explicit && explicit !== 'none' && explicit !== 'presentation' ? explicit : 'clickable';
-    if (el.hasAttribute('onclick') || typeof el.onclick === 'function') return [fallback, true];
+    if (el.hasAttribute('onclick')) return [fallback, true];
     const tabindex = el.getAttribute('tabindex');
     if (tabindex !== null && Number(tabindex) >= 0) return [fallback, true];
+    // Inside a control, a listener or a pointer belongs to the control: it is not a second one.
+    if (env.inControl) return [null, false];
+    if (ownListener(el, tag, rect)) return [fallback, 'listener'];
     if (s.cursor === 'pointer' && tag !== 'html' && tag !== 'body') {
       const parent = parentOf(el);
       if (!parent || css(parent).cursor !== 'pointer') return [fallback, true];
+    }
+    // An icon where a script listens above it, or under a pointer: the row's star, trash and reply.
+    if ((s.cursor === 'pointer' || env.delegated) && iconLike(el, tag, s, rect)) return [fallback, true];
+    // One of many alike short items under a box that listens for them (a calendar's days, a menu's entries).
+    if (env.delegateRoot && env.delegateRoot !== el && !el.children.length && repeatedIn(env.delegateRoot, el)) {
+      const text = clean(el.textContent || '');
+      if (text && text.length <= 40) return [fallback, true];
     }
     return [null, false];
   };
@@ -357,7 +441,86 @@
   const unreachableControl = (control) => {
     if (!control.checkVisibility()) return true;
     const rect = control.getBoundingClientRect();
-    return rect.width <= 1 || rect.height <= 1;
+    if (rect.width <= 1 || rect.height <= 1) return true;
+    const s = css(control);
+    if (s.opacity === '0' || s.clip === 'rect(0px, 0px, 0px, 0px)' || /inset\((50|100)%/.test(s.clipPath)) return true;
+    // Parked off the page where no scrolling reaches it.
+    return rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0;
+  };
+
+  // One control is listed once: a tab or menu item wrapping a link (or a link wrapping a button) is the
+  // inner element, which is what a click lands on, with the outer one's role and states.
+  const WIDGET_ROLES = new Set(['tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio', 'option', 'treeitem',
+    'checkbox', 'radio', 'switch']);
+  const soleControl = (node) => {
+    const found = [];
+    const collect = (kids) => {
+      for (const k of kids) {
+        if (k.k === 'e') found.push(k);
+        else if (k.k === 'f') found.push(k, k);
+        else if (k.kids) collect(k.kids);
+      }
+    };
+    collect(node.kids);
+    if (found.length !== 1) return null;
+    const inner = found[0];
+    if (inner.container || inner.row || (inner.name && node.name && inner.name !== node.name && !node.guessed)) {
+      return null;
+    }
+    if (WIDGET_ROLES.has(node.role) || (inner.role === 'clickable' && node.role !== 'clickable')) inner.role = node.role;
+    inner.states = { ...node.states, ...inner.states };
+    if (!inner.name || inner.guessed) {
+      inner.name = node.name;
+      inner.guessed = node.guessed;
+    }
+    inner.block = node.block;
+    return inner;
+  };
+
+  // Words that say what an icon does, as pages write them in class names, icon names and tooltips.
+  const ACTION_WORDS = new Set(['star', 'unstar', 'trash', 'delete', 'remove', 'reply', 'replyall', 'forward',
+    'archive', 'close', 'clear', 'search', 'menu', 'more', 'edit', 'share', 'like', 'favorite', 'favourite',
+    'bookmark', 'download', 'upload', 'print', 'settings', 'refresh', 'reload', 'add', 'plus', 'minus', 'next',
+    'prev', 'previous', 'back', 'expand', 'collapse', 'copy', 'send', 'attach', 'flag', 'pin', 'mute', 'play',
+    'pause', 'stop', 'spam', 'snooze', 'label', 'tag', 'calendar', 'cancel', 'save', 'filter', 'sort', 'info',
+    'help', 'user', 'profile', 'account', 'notifications', 'bell', 'cart', 'home', 'check', 'swap', 'toggle',
+    'dropdown', 'caret', 'open', 'zoom', 'locate', 'location', 'geolocation', 'gps', 'mic', 'camera', 'emoji',
+    'comment', 'chat', 'message', 'mail', 'call', 'video', 'left', 'right', 'up', 'down', 'first', 'last',
+    'undo', 'redo', 'bold', 'italic', 'link', 'unlink', 'image', 'upvote', 'downvote', 'vote', 'follow',
+    'subscribe', 'hide', 'show', 'view', 'visibility', 'lock', 'unlock', 'logout', 'login', 'exit', 'move',
+    'important', 'mark', 'read', 'unread', 'select', 'drag', 'grip', 'kebab', 'ellipsis', 'hamburger', 'dismiss',
+    'reset', 'erase', 'apply', 'submit', 'confirm', 'ok', 'yes', 'no', 'new', 'create', 'compose', 'notes']);
+  const GLYPHS = { '×': 'close', '✕': 'close', '✖': 'close', '⨯': 'close', '✗': 'close', '☆': 'star', '★': 'star',
+    '⋮': 'more', '⋯': 'more', '…': 'more', '+': 'add', '−': 'minus', '✎': 'edit', '✏': 'edit', '↻': 'refresh',
+    '⟳': 'refresh', '☰': 'menu', '⚙': 'settings', '‹': 'previous', '›': 'next', '«': 'first', '»': 'last',
+    '←': 'back', '→': 'next', '▾': 'expand', '▼': 'expand', '✓': 'check', '✔': 'check' };
+  const wordsIn = (text) => (text || '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/)
+    .filter((w) => ACTION_WORDS.has(w));
+  const guessName = (el) => {
+    // What a person sees when they point at it: a tooltip, an icon's own title or alternative text.
+    for (const attr of ['data-tooltip', 'data-title', 'data-original-title', 'data-tip', 'data-label', 'tooltip']) {
+      const t = clean(el.getAttribute(attr) || '');
+      if (t) return t;
+    }
+    const titled = el.querySelector('[title], img[alt], svg title, [aria-label]');
+    if (titled) {
+      const t = clean(titled.localName === 'title' ? titled.textContent : titled.getAttribute('aria-label')
+        || titled.getAttribute('title') || titled.getAttribute('alt') || '');
+      if (t) return t;
+    }
+    // A label right beside it that points at nothing else.
+    const parent = parentOf(el);
+    if (parent && parent.children.length === 1) {
+      const t = clean(parent.getAttribute('aria-label') || parent.getAttribute('title') || '');
+      if (t) return t;
+    }
+    // Last: what the page called it in code, from a list of words that say what icons do.
+    const glyph = GLYPHS[clean(el.textContent || '')];
+    const sources = [el.getAttribute('data-icon'), el.getAttribute('data-action'), el.id, String(el.className?.baseVal ?? el.className),
+      ...[...el.querySelectorAll('*')].slice(0, 4).map((c) => `${c.getAttribute('href') || ''} ${c.getAttribute('xlink:href') || ''} ${String(c.className?.baseVal ?? c.className)} ${c.getAttribute('data-icon') || ''}`)];
+    const words = [...new Set(sources.flatMap(wordsIn))];
+    if (words.length) return words.slice(0, 2).join(' ');
+    return glyph || '';
   };
 
   const walkEl = (el, env) => {
@@ -402,7 +565,13 @@
     }
     const sectioning = env.sectioning || ['article', 'aside', 'main', 'nav', 'section'].includes(tag);
     if (sectioning !== env.sectioning) env = { ...env, sectioning };
-    const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s) : [null, false];
+    if (W.listened.has(el) && tag !== 'html' && tag !== 'body') {
+      // Only a small listening box (a calendar, a menu) vouches for the alike items in it; a page-sized one
+      // (an app's root) says only that icons in it may be live.
+      const small = rect.width * rect.height <= 0.2 * innerWidth * innerHeight;
+      env = { ...env, delegated: true, delegateRoot: small ? el : null };
+    }
+    const [role, generic] = visible && sized && !env.unreachable ? interactiveRole(el, tag, s, env, rect) : [null, false];
     if (!role && (tag === 'img' || tag === 'svg' || roleAttr(el) === 'img')) {
       // A picture says what its alternative text says; a chart drawn in SVG is named like any element.
       const alt = visible ? clean(tag === 'img' ? el.getAttribute('alt') || '' : nameOf(el, 'img', tag)) : '';
@@ -411,9 +580,17 @@
       return { k: 'i', s: alt };
     }
     if (role) {
-      const rowish = tag === 'tr' || tag === 'li' || role === 'row' || role === 'listitem';
+      const rowish = ((tag === 'tr' || tag === 'li') && !WIDGET_ROLES.has(role)) || role === 'row' || role === 'listitem';
       const node = { k: 'e', el, tag, role, block, ctx: env.ctx, kids: [] };
       node.name = cut(nameOf(el, role, tag), MAX_NAME);
+      if (!/[\p{L}\p{N}]/u.test(node.name) && !['textbox', 'searchbox', 'combobox'].includes(role)) {
+        // No name a person could read (nothing, or a glyph like "×"): say what the icon shows, as a guess.
+        const guess = guessName(el);
+        if (guess) {
+          node.name = cut(guess, MAX_NAME);
+          node.guessed = true;
+        }
+      }
       node.states = statesOf(el, role, tag);
       // A clickable container (a mail row with a click handler) shows its content like any row.
       node.container = generic && block;
@@ -427,7 +604,15 @@
       if (!['input', 'select', 'textarea'].includes(tag) && !el.isContentEditable) {
         const ctxRole = tag === 'li' || role === 'listitem' ? 'listitem' : rowish ? 'row' : role;
         const ctx = node.row || node.container ? { role: ctxRole, node, parent: env.ctx } : env.ctx;
-        node.kids = walkKids(el, { ...env, ctx, quiet: env.quiet || !node.container }, visible);
+        const inControl = env.inControl || !(node.container || node.row);
+        node.kids = walkKids(el, { ...env, ctx, quiet: env.quiet || !node.container, inControl }, visible);
+        const merged = !node.container && !node.row && soleControl(node);
+        if (merged) return merged;
+        if (generic === 'listener' && !rowish && node.kids.some((k) => k.k === 'e' || k.k === 'f' || k.hasE)) {
+          // Controls of its own inside: the listener is a delegated one, and the box is no control itself.
+          material.pop();
+          return walkBox(el, tag, env, rect, block, visible);
+        }
         // A clickable box holding only a short text is one element, named by that text.
         const simple = !node.kids.some((k) => k.k === 'e' || k.k === 'f' || k.hasE);
         if (node.container && !rowish && simple && node.name.length < MAX_NAME) {
@@ -439,6 +624,10 @@
       }
       return node;
     }
+    return walkBox(el, tag, env, rect, block, visible);
+  };
+
+  const walkBox = (el, tag, env, rect, block, visible) => {
     const crole = containerRole(el, tag, env.sectioning);
     const node = { k: 'b', el, tag, role: crole, block, kids: [], short: rect.height <= ONE_LINE };
     let ctx = env.ctx;
@@ -508,17 +697,22 @@
   };
 
   const mark = (el, attr, prefix) => {
-    const current = el.getAttribute(attr);
-    if (current && own.has(el) && new RegExp(`^${prefix}\\d+$`).test(current)) return current;
-    const fresh = `${prefix}${next[prefix.toLowerCase()]++}`;
-    el.setAttribute(attr, fresh);
-    own.add(el);
-    return fresh;
+    const marks = W.markOf.get(el) || {};
+    let current = marks[prefix];
+    if (!current) {
+      current = `${prefix}${next[prefix.toLowerCase()]++}`;
+      marks[prefix] = current;
+      W.markOf.set(el, marks);
+      W.byMark.set(current, new WeakRef(el));
+    }
+    if (el.getAttribute(attr) !== current) el.setAttribute(attr, current);
+    return current;
   };
 
   // Rendering: lines of [indent, text], or [indent, null, frameId, header] where a child frame goes.
   const lines = [];
   const elements = [];
+  const longNames = new Map();
   const frames = [];
   let indent = 0;
   let cur = '';
@@ -549,7 +743,15 @@
   const elementLine = (n, bare) => {
     const ref = mark(n.el, REF_ATTR, 'e');
     let s = `[${ref}] ${n.role}`;
-    if (n.name && !bare) s += ` ${quote(n.name)}`;
+    if (n.name && !bare) {
+      const first = n.name.length >= LONG_NAME ? longNames.get(n.name) : undefined;
+      if (first && first !== ref) s += ` (name as ${first})`;
+      else {
+        if (n.name.length >= LONG_NAME) longNames.set(n.name, ref);
+        s += ` ${quote(n.name)}`;
+      }
+      if (n.guessed) s += ' guessed';
+    }
     if (n.type) s += ` type=${n.type}`;
     for (const [k, v] of Object.entries(n.states)) {
       if (v === true) s += ` ${k}`;
@@ -572,7 +774,7 @@
     elements.push({
       ref, role: n.role, name: n.name, tag: n.tag, states: n.states, context: contextOf(n.ctx),
       dialog: dialogOf(n.ctx), form_method: formMethod, form_action: formAction,
-      href: n.tag === 'a' || n.tag === 'area' ? hrefOf(n.el) : null,
+      href: n.tag === 'a' || n.tag === 'area' ? hrefOf(n.el) : null, guessed: Boolean(n.guessed),
     });
     return s;
   };
@@ -738,7 +940,12 @@
   };
 
   const root = document.body || document.documentElement;
-  const env = { ctx: null, quiet: false, unreachable: false, scroller: false, sectioning: false, modal: false };
+  // A listener on the document or its root element makes the whole page a place where delegation happens.
+  const top = [document, document.documentElement, root].some((n) => n && W.listened.has(n));
+  const env = {
+    ctx: null, quiet: false, unreachable: false, scroller: false, sectioning: false, modal: false,
+    delegated: top, delegateRoot: null, inControl: false,
+  };
   const tree = root ? walkKids(root, env, css(root).visibility === 'visible') : [];
   renderKids({ kids: tree, el: root, k: 'b' });
   flush();

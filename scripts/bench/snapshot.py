@@ -1,9 +1,15 @@
-"""Benchmark: Deputy's page snapshot against Playwright's own ARIA snapshots, on the demo sites.
+"""Benchmark: Deputy's page snapshot against Playwright's own ARIA snapshots, on the demo sites and on the
+third-party-like perception fixtures (tests/pages/perception).
 
 Run with `.venv/bin/python scripts/bench/snapshot.py`. For each page it prints the size of Deputy's
 snapshot and of Playwright's (`locator("body").aria_snapshot()` and, where this Playwright has it,
 `page.aria_snapshot(mode="ai")`), and whether every interactive element on the page can be acted on by
-reference in each. It prints figures and whether the targets are met; it never asserts on time.
+reference in each (coverage). It prints figures and whether the targets are met; it never asserts on time.
+
+What counts as actionable: interactive tags and ARIA roles, handlers and tab stops, and, asked of the
+browser itself (CDP `DOMDebugger.getEventListeners`), every element a script listens on for clicks, plus
+the topmost element of each pointer-cursor area. A control counts as reached when it, or its label (for a
+control drawn invisible behind it), or the single control it wraps or is wrapped in, carries a ref.
 
 Tokens are estimated offline the same way for every snapshot: UTF-8 bytes / 4. Claude's tokenizer is not
 public and tiktoken downloads its files at run time, so absolute counts are rough; compare the ratios.
@@ -12,10 +18,12 @@ public and tiktoken downloads its files at run time, so absolute counts are roug
 import asyncio
 import inspect
 import re
+import statistics
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from time import perf_counter
 
 import httpx
@@ -27,6 +35,10 @@ from backend.demo.server import start_demo_sites
 from backend.servers import ThreadedServer
 
 TARGET_RATIO = 0.5
+TARGET_COVERAGE = 0.98
+TIMED_RUNS = 7
+ALL_TIMINGS: list[float] = []
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "pages" / "perception"
 PW_MARK = "data-bench-playwright-ref"
 
 # Every element a person could act on, found without Deputy's walk: by tag, ARIA role, handler or tab stop.
@@ -34,7 +46,7 @@ PW_MARK = "data-bench-playwright-ref"
 # dialog, not inside a box clipped to a pixel (screen-reader-only), and not parked before the start of the
 # page where no scrolling reaches it (unless a scrolling box could bring it back). Open shadow roots too.
 COUNT_INTERACTIVE = """
-(mark) => {
+([mark, listened]) => {
   const selector = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary,'
     + ' [contenteditable=""], [contenteditable=true], [onclick], [tabindex]:not([tabindex^="-"]),'
     + ' [role=button], [role=link], [role=checkbox], [role=radio], [role=switch], [role=tab], [role=menuitem],'
@@ -43,7 +55,16 @@ COUNT_INTERACTIVE = """
   const found = [];
   const collect = (root) => {
     found.push(...root.querySelectorAll(selector));
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) collect(el.shadowRoot);
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) collect(el.shadowRoot);
+      if (el.hasAttribute('data-bench-listened') && !['html', 'body'].includes(el.localName)) {
+        const r = el.getBoundingClientRect();
+        if (r.width * r.height <= 0.2 * innerWidth * innerHeight && !el.querySelector(selector)) found.push(el);
+      }
+      const p = el.parentElement;
+      if (getComputedStyle(el).cursor === 'pointer' && p && getComputedStyle(p).cursor !== 'pointer'
+          && !el.querySelector(selector) && !el.closest(selector)) found.push(el);
+    }
   };
   collect(document);
   const modal = document.querySelector(':modal');
@@ -67,7 +88,16 @@ COUNT_INTERACTIVE = """
     return scrolls || !parked;
   };
   const shown = [...new Set(found)].filter(visible);
-  const unreached = shown.filter((el) => !el.hasAttribute(mark));
+  const marked = (el) => Boolean(el) && el.hasAttribute(mark);
+  const inside = (box) => shown.filter((other) => other !== box && box.contains(other));
+  const reached = (el) => {
+    if (marked(el) || [...(el.labels || [])].some(marked)) return true;
+    const outer = el.parentElement && el.parentElement.closest(`[${mark}]`);
+    if (outer && inside(outer).length === 1) return true;
+    const inner = el.querySelectorAll(`[${mark}]`);
+    return inner.length === 1 && inside(el).every((other) => other === inner[0]);
+  };
+  const unreached = shown.filter((el) => !reached(el));
   const describe = (el) => `${el.localName}${el.id ? '#' + el.id : ''} "${(el.getAttribute('aria-label')
     || el.textContent || el.getAttribute('title') || '').trim().replace(/\\s+/g, ' ').slice(0, 40)}"`;
   return [shown.length, shown.length - unreached.length, unreached.slice(0, 5).map(describe)];
@@ -119,12 +149,41 @@ class Row:
         return self.deputy <= TARGET_RATIO * self.aria and self.complete
 
 
+LISTENED = "data-bench-listened"
+POINTER_EVENTS = {"click", "dblclick", "auxclick", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart"}
+
+
+async def mark_listened(page: Page) -> None:
+    """Mark every element a script listens on for clicks, as the browser reports it (any world, any tree)."""
+    session = await page.context.new_cdp_session(page)
+    try:
+        document = await session.send("Runtime.evaluate", {"expression": "document"})
+        found = await session.send(
+            "DOMDebugger.getEventListeners",
+            {"objectId": document["result"]["objectId"], "depth": -1, "pierce": True},
+        )
+        for node in {item["backendNodeId"] for item in found["listeners"] if item["type"] in POINTER_EVENTS}:
+            try:
+                obj = await session.send("DOM.resolveNode", {"backendNodeId": node})
+                await session.send(
+                    "Runtime.callFunctionOn",
+                    {
+                        "objectId": obj["object"]["objectId"],
+                        "functionDeclaration": f"function () {{ this.setAttribute?.('{LISTENED}', ''); }}",
+                    },
+                )
+            except Exception:
+                continue  # a node gone meanwhile
+    finally:
+        await session.detach()
+
+
 async def count_reach(page: Page, mark: str) -> Reach:
     total = reached = 0
     missing: list[str] = []
     for frame in page.frames:
         try:
-            shown, hit, examples = await frame.evaluate(COUNT_INTERACTIVE, mark)
+            shown, hit, examples = await frame.evaluate(COUNT_INTERACTIVE, [mark, True])
         except Exception:
             continue  # a frame still loading or gone: nothing there to count
         total, reached = total + shown, reached + hit
@@ -134,9 +193,13 @@ async def count_reach(page: Page, mark: str) -> Reach:
 
 async def deputy_reach(page: Page) -> tuple[Snapshot, float, Reach, Reach]:
     """Deputy's default snapshot and its timing; interactive elements it lists, and reaches with expand."""
-    started = perf_counter()
-    snap = await take_snapshot(page)
-    elapsed = (perf_counter() - started) * 1000
+    timings = []
+    for _ in range(TIMED_RUNS):
+        started = perf_counter()
+        snap = await take_snapshot(page)
+        timings.append((perf_counter() - started) * 1000)
+    elapsed = statistics.median(timings)
+    ALL_TIMINGS.extend(timings)
     await clear_marks(page, REF_ATTR)
     await take_snapshot(page)
     listed = await count_reach(page, REF_ATTR)
@@ -182,6 +245,7 @@ WATCH_MUTATIONS = """() => {
 
 async def measure(site: str, name: str, page: Page) -> Row:
     """Measure a page; again if it re-rendered meanwhile (the deploy dashboard polls), so counts agree."""
+    await mark_listened(page)
     for _ in range(5):
         await page.evaluate(WATCH_MUTATIONS)
         row = await measure_once(site, name, page)
@@ -264,13 +328,24 @@ async def deploy_pages(page: Page, url: str) -> list[tuple[str, Callable[[], Awa
     return [("services", services), ("deployment", deployment)]
 
 
+async def fixture_pages(page: Page, _url: str) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+    def visit(path: Path) -> Callable[[], Awaitable[None]]:
+        async def go() -> None:
+            await page.goto(path.as_uri())
+            await page.wait_for_load_state()
+
+        return go
+
+    return [(path.stem, visit(path)) for path in sorted(FIXTURES.glob("*.html"))]
+
+
 async def run(browser: Browser, sites: dict[str, ThreadedServer]) -> list[Row]:
     rows: list[Row] = []
-    plans = {"mail": mail_pages, "air": air_pages, "deploy": deploy_pages}
+    plans = {"mail": mail_pages, "air": air_pages, "deploy": deploy_pages, "fixture": fixture_pages}
     for site, plan in plans.items():
         context = await browser.new_context(viewport={"width": 1280, "height": 800})
         page = await context.new_page()
-        for name, visit in await plan(page, sites[site].url):
+        for name, visit in await plan(page, sites[site].url if site in sites else ""):
             await visit()
             rows.append(await measure(site, name, page))
         await context.close()
@@ -317,7 +392,19 @@ def report(rows: list[Row], has_ai: bool) -> None:
         f"target {'met' if met == len(rows) else 'NOT met'} overall: {met} of {len(rows)} pages "
         f"({sum(row.met_vs_aria for row in rows)} of {len(rows)} against the ARIA snapshot)"
     )
-    print("ms: Deputy's snapshot time on this machine, for information only.")
+    total = sum(row.reachable.total for row in rows)
+    reached = sum(row.reachable.reached for row in rows)
+    pw_total = sum(row.playwright.total for row in rows if row.playwright)
+    pw_reached = sum(row.playwright.reached for row in rows if row.playwright)
+    print(
+        f"coverage (visible actionable elements, script-listened included): Deputy {reached}/{total} "
+        f"= {reached / max(total, 1):.1%} (target {TARGET_COVERAGE:.0%}); Playwright AI "
+        f"{pw_reached}/{pw_total} = {pw_reached / max(pw_total, 1):.1%}"
+    )
+    print(f"overall size: Deputy {deputy / ai_total:.0%} of Playwright's AI snapshot (target <= {TARGET_RATIO:.0%})")
+    cuts = statistics.quantiles(ALL_TIMINGS, n=20)
+    print(f"snapshot time per page: p50 {statistics.median(ALL_TIMINGS):.0f} ms, p95 {cuts[18]:.0f} ms")
+    print("ms: Deputy's snapshot time on this machine (median per page), for information only.")
 
 
 async def main() -> None:

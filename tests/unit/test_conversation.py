@@ -1,11 +1,11 @@
 """How the conversation keeps the prompt cacheable and small, without ever losing the instruction or the page."""
 
 from backend.agent.conversation import DROPPED, Conversation, page_view
-from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_NOTICE, UNTRUSTED_OPEN, Snapshot
+from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN, Snapshot
 
 
 def snapshot(url: str, lines: list[str], fingerprint: str) -> Snapshot:
-    text = "\n".join([UNTRUSTED_NOTICE, UNTRUSTED_OPEN, f"URL: {url}", *lines, UNTRUSTED_CLOSE])
+    text = "\n".join([UNTRUSTED_OPEN, f"URL: {url}", *lines, UNTRUSTED_CLOSE])
     return Snapshot(url=url, title="t", text=text, elements={}, fingerprint=fingerprint)
 
 
