@@ -96,7 +96,7 @@ def check_port(settings: Settings) -> Check:
     port = settings.port
     if _port_free(port):
         return Check("Port", Status.OK, f"127.0.0.1:{port} is free for Deputy's server.")
-    health = LocalClient(settings, timeout=2).health()
+    health = LocalClient.for_settings(settings, timeout=2).health()
     if health is not None:
         return Check("Port", Status.OK, f"Deputy {health.get('version')} is already running on 127.0.0.1:{port}.")
     return Check(

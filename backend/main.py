@@ -50,6 +50,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.browser.gate import WriteGate
     from backend.browser.session import BrowserSession
     from backend.ledger.budgets import Book
+    from backend.policy.audit import AuditLog, gate_recorder
     from backend.policy.executor import Executor
     from backend.skills.registry import load as load_skills
 
@@ -62,12 +63,28 @@ def start_agent_parts(ctx: AppContext) -> None:
     files = ctx.settings.data_dir / "files"
     ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
     ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills())
+    audit = AuditLog(ctx.engine, ctx.clock)
+    ctx.browser.gate.listeners.append(gate_recorder(audit))
+    # Approved actions and navigations nobody waits for (an ended task, a restart) are run by the executor.
+    ctx.approvals.runners["action"] = ctx.executor.run_approved
+    ctx.approvals.runners["navigation"] = ctx.executor.run_approved
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return
     model = ModelClient(key, ctx.settings.model, ctx.settings.anthropic_base_url)
-    agent = Agent(ctx.engine, ctx.executor, ctx.book, ctx.bus, ctx.clock, model, AgentSettings())
+    agent = Agent(
+        ctx.engine,
+        ctx.executor,
+        ctx.approvals,
+        ctx.browser,
+        audit,
+        ctx.book,
+        ctx.bus,
+        ctx.clock,
+        model,
+        AgentSettings(),
+    )
     ctx.runner = TaskRunner(agent)
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from backend.actions import registry
 from backend.agent.conversation import Conversation, page_view, size_bytes
 from backend.agent.llm import ModelClient, ModelUnavailable
+from backend.browser.session import BrowserSession
 from backend.browser.snapshot import Snapshot, fence
 from backend.clock import Clock
 from backend.events import EventBus
@@ -29,9 +30,9 @@ from backend.ledger.money import dollars, usd
 from backend.ledger.pricing import worst_case_cost
 from backend.models import ApprovalStatus, AppState, Task, TaskStatus
 from backend.models.task import ENDED_TASK
-from backend.policy.audit import account
+from backend.policy.audit import AuditLog, account
 from backend.policy.executor import Executor, Outcome
-from backend.policy.lifecycle import Draft
+from backend.policy.lifecycle import Draft, Lifecycle
 from backend.tasks import set_status
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,13 @@ class AgentSettings:
 
 @dataclass
 class Agent:
+    """What a task's run uses, each passed in: the loop reaches through none of them."""
+
     engine: Engine
-    executor: Executor
+    executor: Executor  # the one path for actions
+    approvals: Lifecycle  # the agent's questions and budget raises
+    browser: BrowserSession  # to read the task's page
+    audit: AuditLog
     book: Book
     bus: EventBus
     clock: Clock
@@ -143,14 +149,14 @@ class TaskRun:
         self.stopped = True
         if waste is not None:
             self._audit("waste", waste)
-        self.agent.executor.lifecycle.void_open(self.task_id, ("question", "budget"), "Its task ended first.")
+        self.agent.approvals.void_open(self.task_id, ("question", "budget"), "Its task ended first.")
         done = account(self.agent.engine, self.task_id).sentence()
         summary = f"{why} {done}" if why else done
         self.status(status, summary, claim)
         log.info("Task %s ended: %s (%s).", self.task_id, status.value, summary)
 
     def _audit(self, kind: str, reason: str, detail: dict[str, Any] | None = None) -> None:
-        self.agent.executor.audit.append(self.task_id, kind, "agent", reason=reason, detail=detail)
+        self.agent.audit.append(self.task_id, kind, "agent", reason=reason, detail=detail)
 
     def _paused(self) -> bool:
         with Session(self.agent.engine) as session:
@@ -233,7 +239,7 @@ class TaskRun:
             appended = sum(size_bytes({"m": m}) for m in convo.messages[before:])
 
     async def _page(self) -> str:
-        tab = await self.agent.executor.browser.tab(self.task_id)
+        tab = await self.agent.browser.tab(self.task_id)
         await tab.settle()
         snapshot = await tab.snapshot()
         view = page_view(snapshot, self.last_snapshot)
@@ -292,7 +298,7 @@ class TaskRun:
 
     async def _ask_user(self, tool_use_id: str, question: str) -> dict[str, Any]:
         """Ask the user (popup, CLI, tray) and wait; the answer goes back to the model as the tool's result."""
-        lifecycle = self.agent.executor.lifecycle
+        lifecycle = self.agent.approvals
         approval = lifecycle.create(
             Draft(
                 task_id=self.task_id,
@@ -327,7 +333,7 @@ class TaskRun:
         if over.scope == "daily":
             self.stop(TaskStatus.FAILED, f"{over} Raise the daily budget with `deputy rules` to continue.")
             return False
-        lifecycle = agent.executor.lifecycle
+        lifecycle = agent.approvals
         add = max(agent.settings.budget_raise_micro_usd, over.needed * 2)
         approval = lifecycle.create(
             Draft(

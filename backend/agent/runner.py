@@ -23,7 +23,7 @@ class TaskRunner:
             await self.agent.run(task_id)
         finally:
             self._running.pop(task_id, None)
-            await self.agent.executor.browser.close_tab(task_id)
+            await self.agent.browser.close_tab(task_id)
 
     def is_running(self, task_id: str) -> bool:
         return task_id in self._running

@@ -5,14 +5,15 @@ Approvals name these ("Move to Bin: 'Invoice #4711' from Billing"), approvals ar
 and after a restart the same rows are ticked again before an approved action runs.
 """
 
-import json
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
-from playwright.async_api import Frame, Page
+from playwright.async_api import Page
 
-from backend.browser.snapshot import REF_ATTR
+from backend.browser.snapshot import worlds_of
+from backend.browser.world import WorldGone, run
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ MAX_ROWS = 1000
 # One function per frame; `ref` may be null. Rows are what a person calls rows: table rows, list items, ARIA
 # rows and options; a row is "ticked" when a checkbox in it is checked, seen or not (a toolbar acts on all).
 SCENE_JS = """
-([refAttr, ref, maxText, maxRows]) => {
+({ref, maxText, maxRows}) => {
   const squash = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const cut = (s) => { s = squash(s); return s.length > maxText ? s.slice(0, maxText - 1) + '…' : s; };
   const ROW = 'tr, li, [role=row], [role=listitem], [role=option], [role=article], article';
@@ -50,7 +51,10 @@ SCENE_JS = """
     if (row.querySelectorAll('input[type=checkbox], [role=checkbox]').length > 3) continue;  // a header bar
     if (selected.length < maxRows) selected.push(rowText(row));
   }
-  const target = ref ? document.querySelector('[' + refAttr + '="' + ref + '"]') : null;
+  // The target as Deputy's own world knows it by its ref: a mark the page moved leads nowhere.
+  const W = globalThis.__deputy;
+  const held = ref && W && W.byMark && W.byMark.get(ref);
+  const target = held && held.deref && held.deref();
   let row = '', form = [], dialog = '', near = '';
   if (target) {
     // A row a control acts on is an item of a list of things (a table row, or an item with a checkbox),
@@ -74,7 +78,7 @@ SCENE_JS = """
       }
     }
     // What the page writes beside the control about what it does ("staging 2.14.0 → production").
-    const described = (target.getAttribute('aria-describedby') || '').split(/\s+/)
+    const described = (target.getAttribute('aria-describedby') || '').split(/\\s+/)
       .map((id) => id && document.getElementById(id)).filter(Boolean).map((el) => squash(el.innerText));
     const label = squash(target.innerText || target.value || '');
     const box = target.parentElement;
@@ -127,16 +131,19 @@ class Scene:
 
 
 async def scene_of(page: Page, ref: str | None) -> Scene:
-    """The scene around `ref` (in whichever frame holds it) and the ticked rows of every frame of the page."""
+    """The scene around `ref` (in whichever frame holds it) and the ticked rows of every frame the last
+    snapshot walked, read in Deputy's own world of each frame so the page cannot fake it."""
     selected: list[str] = []
-    around: dict = {}
-    top: dict = {}
-    for frame in page.frames:
-        raw = await _evaluate(frame, ref)
-        if raw is None:
+    around: dict[str, Any] = {}
+    top: dict[str, Any] = {}
+    for path, world in await worlds_of(page):
+        try:
+            raw = await run(world, SCENE_JS, {"ref": ref, "maxText": MAX_TEXT, "maxRows": MAX_ROWS})
+        except (WorldGone, PlaywrightError) as error:  # a frame gone: it has no scene to add
+            log.debug("No scene from frame %r: %s", path, error)
             continue
         selected.extend(raw["selected"])
-        if frame is page.main_frame:
+        if path == "":
             top = raw
         if raw["found"]:
             around = raw
@@ -149,11 +156,3 @@ async def scene_of(page: Page, ref: str | None) -> Scene:
         heading=top.get("heading", ""),
         title=top.get("title", ""),
     )
-
-
-async def _evaluate(frame: Frame, ref: str | None) -> dict | None:
-    try:
-        return json.loads(await frame.evaluate(SCENE_JS, [REF_ATTR, ref, MAX_TEXT, MAX_ROWS]))
-    except PlaywrightError as error:  # a frame gone, or cross-origin: it has no scene to add
-        log.debug("No scene from frame %s: %s", frame.url, error)
-        return None

@@ -116,6 +116,16 @@ def _refs(page: Page) -> _PageRefs:
     return refs
 
 
+async def worlds_of(page: Page) -> list[tuple[str, World]]:
+    """Deputy's world in the page's main frame (now) and in each frame the last snapshot walked."""
+    refs = _refs(page)
+    try:
+        found = [("", await refs.worlds.top())]
+    except (WorldGone, Error):
+        found = []
+    return found + [(path, world) for path, world in refs.world_of.items() if path]
+
+
 async def take_snapshot(page: Page, *, expand: Iterable[str] = (), max_items: int = 25) -> Snapshot:
     """Snapshot the page: its meaningful text and every element the model can act on, by ref.
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from playwright.async_api import Download, Page
+from playwright.async_api import Download, Locator, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from backend.browser.egress import Egress
 from backend.browser.scene import Scene, scene_of
 from backend.browser.screenshot import highlighted_screenshot
-from backend.browser.snapshot import ElementInfo, Snapshot, locate, take_snapshot
+from backend.browser.snapshot import ElementInfo, Snapshot, resolve, take_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -120,10 +120,12 @@ class Tab:
             raise BrowserActionError(f"No element {ref} in the current snapshot; take a new snapshot first.")
         return self.last_snapshot.elements[ref]
 
-    def _locator(self, ref: str):
+    async def _locator(self, ref: str) -> Locator:
+        """The element the snapshot saw under `ref`, checked in Deputy's own world just before acting, so a
+        page that moved the ref's mark to another element cannot redirect the action."""
         self.element(ref)
         try:
-            return locate(self.page, ref)
+            return await resolve(self.page, ref)
         except Exception as error:
             raise BrowserActionError(
                 f"Element {ref} is no longer on the page ({error}); take a new snapshot."
@@ -149,17 +151,17 @@ class Tab:
         return response is not None
 
     async def click(self, ref: str) -> None:
-        await self._do(f"click {ref}", self._locator(ref).click(timeout=ACTION_TIMEOUT_MS))
+        await self._do(f"click {ref}", (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS))
 
     async def type_text(self, ref: str, text: str, submit: bool) -> None:
-        locator = self._locator(ref)
+        locator = await self._locator(ref)
         self.egress.taint.typed(text)
         await self._do(f"type into {ref}", locator.fill(text, timeout=ACTION_TIMEOUT_MS))
         if submit:
             await self._do(f"press Enter in {ref}", locator.press("Enter", timeout=ACTION_TIMEOUT_MS))
 
     async def select_option(self, ref: str, values: list[str]) -> list[str]:
-        locator = self._locator(ref)
+        locator = await self._locator(ref)
         for value in values:
             self.egress.taint.typed(value)
         try:
@@ -174,28 +176,29 @@ class Tab:
 
     async def set_checked(self, ref: str, checked: bool) -> None:
         await self._do(
-            f"set {ref} checked={checked}", self._locator(ref).set_checked(checked, timeout=ACTION_TIMEOUT_MS)
+            f"set {ref} checked={checked}", (await self._locator(ref)).set_checked(checked, timeout=ACTION_TIMEOUT_MS)
         )
 
     async def press_key(self, key: str, ref: str | None) -> None:
         if ref:
-            await self._do(f"press {key} in {ref}", self._locator(ref).press(key, timeout=ACTION_TIMEOUT_MS))
+            await self._do(f"press {key} in {ref}", (await self._locator(ref)).press(key, timeout=ACTION_TIMEOUT_MS))
         else:
             await self._do(f"press {key}", self.page.keyboard.press(key))
 
     async def scroll(self, direction: Literal["up", "down"], ref: str | None) -> None:
         if ref:
-            await self._do(f"scroll to {ref}", self._locator(ref).scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS))
+            locator = await self._locator(ref)
+            await self._do(f"scroll to {ref}", locator.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS))
             return
         await self.page.mouse.wheel(0, 600 if direction == "down" else -600)
 
     async def upload(self, ref: str, files: list[Path]) -> None:
-        await self._do(f"upload to {ref}", self._locator(ref).set_input_files(files, timeout=ACTION_TIMEOUT_MS))
+        await self._do(f"upload to {ref}", (await self._locator(ref)).set_input_files(files, timeout=ACTION_TIMEOUT_MS))
 
     async def download(self, ref: str, folder: Path) -> Path:
         try:
             async with self.page.expect_download(timeout=15000) as info:
-                await self._locator(ref).click(timeout=ACTION_TIMEOUT_MS)
+                await (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS)
             download: Download = await info.value
         except PlaywrightTimeout:
             raise BrowserActionError(f"Clicking {ref} started no download.") from None
@@ -207,13 +210,13 @@ class Tab:
         return target
 
     async def extract_text(self, ref: str | None, max_chars: int) -> str:
-        locator = self._locator(ref) if ref else self.page.locator("body")
+        locator = await self._locator(ref) if ref else self.page.locator("body")
         text = (await locator.inner_text(timeout=ACTION_TIMEOUT_MS))[:max_chars]
         self.egress.taint.read(text)
         return text
 
     async def extract_table(self, ref: str | None) -> list[list[str]]:
-        locator = self._locator(ref) if ref else self.page.locator("table").first
+        locator = await self._locator(ref) if ref else self.page.locator("table").first
         try:
             rows: list[list[str]] = await locator.evaluate(
                 """(el) => {

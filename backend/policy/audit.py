@@ -1,5 +1,6 @@
 """Writing the audit log: one append-only record per proposal, decision, execution, blocked write and undo."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.actions.registry import Risk
+from backend.browser.gate import GateEvent
 from backend.clock import Clock
 from backend.models import Approval, AuditRecord
 
@@ -52,6 +54,24 @@ class AuditLog:
             session.commit()
             assert record.id is not None
             return record.id
+
+
+def gate_recorder(audit: AuditLog) -> Callable[[GateEvent], None]:
+    """A listener for the write gate: every write it held and navigation it stopped goes in the audit log."""
+
+    def record(event: GateEvent) -> None:
+        if event.task_id is None or event.kind not in ("blocked", "held"):
+            return
+        audit.append(
+            event.task_id,
+            "blocked_write" if event.kind == "blocked" else "held_navigation",
+            "page",
+            verdict="held" if event.kind == "blocked" else event.verdict,
+            reason=event.detail,
+            detail={"method": event.method, "url": event.url, "body": event.body, "resource": event.resource},
+        )
+
+    return record
 
 
 @dataclass(frozen=True)

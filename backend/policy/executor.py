@@ -81,9 +81,6 @@ class Executor:
         for known in self.skills.known_writes():
             if known not in browser.gate.known_writes:
                 browser.gate.known_writes.append(known)
-        browser.gate.listeners.append(self._on_gate_event)
-        self.lifecycle.runners["action"] = self.run_approved
-        self.lifecycle.runners["navigation"] = self.run_approved
 
     @property
     def approval_ttl(self) -> timedelta:
@@ -354,17 +351,3 @@ class Executor:
             task_id, "undo", by, action=record.action, undoes=audit_id, reason=f"Undid record {audit_id}."
         )
         return last
-
-    # ---- records ---------------------------------------------------------------------------------
-
-    def _on_gate_event(self, event: GateEvent) -> None:
-        if event.task_id is None or event.kind not in ("blocked", "held"):
-            return
-        self.audit.append(
-            event.task_id,
-            "blocked_write" if event.kind == "blocked" else "held_navigation",
-            "page",
-            verdict="held" if event.kind == "blocked" else event.verdict,
-            reason=event.detail,
-            detail={"method": event.method, "url": event.url, "body": event.body, "resource": event.resource},
-        )

@@ -58,8 +58,14 @@ COUNT_INTERACTIVE = """
     for (const el of root.querySelectorAll('*')) {
       if (el.shadowRoot) collect(el.shadowRoot);
       if (el.hasAttribute('data-bench-listened') && !['html', 'body'].includes(el.localName)) {
+        // A listening box whose parts show the pointer (or listen themselves) delegates: its parts are what a
+        // person clicks, and they are counted by the pointer rule below, not the box.
         const r = el.getBoundingClientRect();
-        if (r.width * r.height <= 0.2 * innerWidth * innerHeight && !el.querySelector(selector)) found.push(el);
+        const delegates = Array.from(el.querySelectorAll('*')).some(
+          (c) => c.hasAttribute('data-bench-listened') || getComputedStyle(c).cursor === 'pointer');
+        if (r.width * r.height <= 0.2 * innerWidth * innerHeight && !el.querySelector(selector) && !delegates) {
+          found.push(el);
+        }
       }
       const p = el.parentElement;
       if (getComputedStyle(el).cursor === 'pointer' && p && getComputedStyle(p).cursor !== 'pointer'
