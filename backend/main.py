@@ -51,6 +51,8 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.browser.session import BrowserSession
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
+    from backend.skills.mail.reader import Reader
+    from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
 
     ctx.book = Book(ctx.engine, ctx.clock, ctx.bus)
@@ -63,6 +65,9 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
     ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills())
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
+    small = ModelClient(key, ctx.settings.triage_model, ctx.settings.anthropic_base_url) if key else None
+    reader = Reader(small, ctx.book) if small else None
+    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.bus, ctx.clock, reader)
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return
@@ -117,6 +122,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         if warming is not None and not warming.done():
             warming.cancel()
         await ctx.approvals.drain()
+        if ctx.triage is not None:
+            await ctx.triage.stop_all()
+            if ctx.triage.reader is not None:
+                await ctx.triage.reader.model.close()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
             await ctx.runner.agent.model.close()
