@@ -127,7 +127,8 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
             continue
         if info.states.get("disabled") is True:
             continue
-        verb = profile.verb_of(info.name)
+        # A change is a button (a link named Archive is the folder, not the act of archiving).
+        verb = profile.verb_of(info.name) if info.role != "link" else None
         if verb is not None and verb not in page.controls:
             page.controls[verb] = info.ref
         if page.older is None and profile.is_older(info.name):
