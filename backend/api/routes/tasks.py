@@ -32,11 +32,11 @@ def public(session: Session, task: Task) -> dict[str, Any]:
     }
 
 
-def _runner_or_refuse(ctx: AppContext, instruction: str = "") -> Any:
-    # Triage runs without the agent (rules first; the reader only with a key), so it runs with no key too.
+def _runner_or_refuse(ctx: AppContext, instruction: str = "", url: str | None = None) -> Any:
+    # Triage of an inbox (its address given) runs without the agent: rules first, the reader only with a key.
     from backend.skills.mail.triage import is_triage
 
-    if ctx.triage is not None and is_triage(instruction):
+    if ctx.triage is not None and url and is_triage(instruction):
         return ctx.triage
     if ctx.runner is None:
         raise HTTPException(409, ctx.agent_unavailable or "Deputy cannot run tasks right now.")
@@ -45,7 +45,7 @@ def _runner_or_refuse(ctx: AppContext, instruction: str = "") -> Any:
 
 @router.post("/api/tasks", status_code=201)
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
-    runner = _runner_or_refuse(ctx, body.instruction)
+    runner = _runner_or_refuse(ctx, body.instruction, body.url)
     task = new_task(
         session,
         body.instruction,
