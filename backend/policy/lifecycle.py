@@ -7,8 +7,8 @@
         └─ expired (counts as rejected)
 
 Kinds: `action` (a proposed action), `navigation` (a page tried to leave the task's sites), `budget` (more
-money for a task), `question` (the agent asks the user; the answer is an edit), `batch` (one kind of change
-to listed items, any of which the user may untick with the edit `exclude`) and `rule` (a rule to save).
+money for a task), `question` (the agent asks the user; the answer is an edit) and `batch` (one kind of
+change to listed items, any of which the user may untick with the edit `exclude`).
 Whoever proposed an approval may wait for its answer here; an approval nobody waits for (the task ended,
 the server restarted, an unattended run) is handed to the runner registered for its kind, so an approved
 action still runs, once.
