@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     port: int = Field(DEFAULT_PORT, ge=1, le=65535, description="The local server's port on 127.0.0.1.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in the data folder.")
     model: str = Field("claude-sonnet-4-6", description="The Claude model the agent uses.")
+    triage_model: str = Field(
+        "claude-haiku-4-5", description="The small model that classifies mail in triage (no tools, typed output)."
+    )
     chromium: Path | None = Field(None, description="The Chromium executable for the agent's browser.")
     anthropic_api_key: SecretStr | None = Field(
         None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "DEPUTY_ANTHROPIC_API_KEY")

@@ -52,6 +52,8 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.ledger.budgets import Book
     from backend.policy.audit import AuditLog, gate_recorder
     from backend.policy.executor import Executor
+    from backend.skills.mail.reader import Reader
+    from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
 
     ctx.book = Book(ctx.engine, ctx.clock, ctx.bus)
@@ -69,6 +71,9 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.approvals.runners["action"] = ctx.executor.run_approved
     ctx.approvals.runners["navigation"] = ctx.executor.run_approved
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
+    small = ModelClient(key, ctx.settings.triage_model, ctx.settings.anthropic_base_url) if key else None
+    reader = Reader(small, ctx.book) if small else None
+    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.bus, ctx.clock, reader)
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return
@@ -134,6 +139,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         if warming is not None and not warming.done():
             warming.cancel()
         await ctx.approvals.drain()
+        if ctx.triage is not None:
+            await ctx.triage.stop_all()
+            if ctx.triage.reader is not None:
+                await ctx.triage.reader.model.close()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
             await ctx.runner.agent.model.close()

@@ -41,7 +41,8 @@ class ModelClient:
                 model=self.model,
                 max_tokens=max_tokens,
                 system=system,  # type: ignore[arg-type]
-                tools=tools,  # type: ignore[arg-type]
+                # A call with no tools (the mail reader's) sends none, rather than an empty list.
+                tools=tools or anthropic.NOT_GIVEN,  # type: ignore[arg-type]
                 messages=messages,  # type: ignore[arg-type]
             )
         except anthropic.AuthenticationError:

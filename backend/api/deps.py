@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
     from backend.policy.lifecycle import Lifecycle
+    from backend.skills.mail.triage import Triage
 
 
 @dataclass
@@ -38,6 +39,7 @@ class AppContext:
     loop: asyncio.AbstractEventLoop | None = None  # the server's loop, where the browser lives
     book: "Book | None" = None  # the ledger of model calls and the budgets
     runner: "TaskRunner | None" = None  # None without a model key or a browser
+    triage: "Triage | None" = None  # mail triage: runs without a model key (rules first), None without a browser
     agent_unavailable: str | None = None  # why tasks cannot run, for the user
     start_browser_at_startup: bool = False  # `deputy up`: the first task does not wait for Chromium
 

@@ -39,6 +39,12 @@ FORMS = (
     RuleForm("quiet_hours", "between these times Deputy only reads", "22:00-07:00", {"start": "22:00", "end": "07:00"}),
     RuleForm("budget_day", "the most Deputy may spend in a day, in dollars", "5", {"usd": 5}),
     RuleForm("budget_task", "the most one task may spend, in dollars", "0.50", {"usd": 0.5}),
+    RuleForm(
+        "mail",
+        "triage does this to matching mail with no model call (archive, mark_read, star; from or subject)",
+        "archive from ShopMart",
+        {"match": {"sender": "ShopMart"}, "action": "archive"},
+    ),
 )
 BY_KIND = {form.kind: form for form in FORMS}
 HOST_KINDS = ("site_allow", "site_block", "always_ask")
@@ -76,6 +82,8 @@ def parse(kind: str, words: list[str]) -> dict[str, Any]:
         return {}
     if not text:
         raise ValueError(f"{kind} needs a value, e.g. {example(kind)}.")
+    if kind == "mail":
+        return _mail(text)
     if kind in HOST_KINDS:
         host = urlsplit(text).hostname if "://" in text else text
         return {"host": (host or text).lower()}
@@ -95,6 +103,18 @@ def parse(kind: str, words: list[str]) -> dict[str, Any]:
     return {"start": times[0], "end": times[1]}
 
 
+def _mail(text: str) -> dict[str, Any]:
+    """`archive from ShopMart`, `mark_read subject weekly digest`: an action, then what it matches."""
+    found = re.fullmatch(r"(archive|mark_read|star)\s+(from|domain|subject)\s+(.+)", text.strip(), re.IGNORECASE)
+    if found is None:
+        raise ValueError(f"A mail rule is an action, then from, domain or subject and a value, e.g. {example('mail')}.")
+    action, field, what = found.group(1).lower(), found.group(2).lower(), found.group(3).strip()
+    match: dict[str, Any] = {"from": {"sender": what}, "domain": {"domain": what}}.get(field) or {
+        "subject_words": what.split()
+    }
+    return {"match": match, "action": action}
+
+
 def describe(kind: str, value: dict[str, Any]) -> str:
     """A stored rule as a sentence."""
     if kind in HOST_KINDS and "host" in value:
@@ -107,6 +127,8 @@ def describe(kind: str, value: dict[str, Any]) -> str:
         return f"Allow {value.get('action')} ({value.get('kind')}) without asking"
     if kind == "quiet_hours":
         return f"Only read between {value.get('start')} and {value.get('end')}"
+    if kind == "mail" and "name" in value:
+        return str(value["name"])
     if kind in ("budget_day", "budget_task") and isinstance(value.get("usd"), int | float):
         return f"At most ${value['usd']:.2f} {'a day' if kind == 'budget_day' else 'per task'}"
     return f"{kind} {json.dumps(value)}"

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from backend.servers import ThreadedServer
 
 DemoOption = Annotated[bool, typer.Option("--demo", help="Also serve the demo sites.")]
+TriageOption = Annotated[
+    bool, typer.Option("--triage", help="With --demo: add starter mail rules and start triage of Demo Mail.")
+]
 
 
 def bind_port(settings: "Settings") -> socket.socket:
@@ -41,7 +44,7 @@ def bind_port(settings: "Settings") -> socket.socket:
         fail(f"Cannot listen on 127.0.0.1:{settings.port}: {error.strerror or error}.")
 
 
-def greet(settings: "Settings", stack: ExitStack, demo: bool) -> None:
+def greet(settings: "Settings", stack: ExitStack, demo: bool, triage: bool = False) -> None:
     code, until = fresh_code(settings)
     console.print(f"[bold]Deputy[/] is running on [cyan]http://127.0.0.1:{settings.port}[/]")
     console.print(
@@ -50,17 +53,21 @@ def greet(settings: "Settings", stack: ExitStack, demo: bool) -> None:
     console.print(f"Approvals page: http://127.0.0.1:{settings.port}/approvals")
     console.print(f"Data folder: {settings.data_dir}")
     if demo:
-        print_demo_sites(stack)
+        mail_url = print_demo_sites(stack)
+        if triage:
+            from backend.cli.starter import start_triage_when_up
+
+            start_triage_when_up(settings, mail_url, console)
 
 
-def serve_forever(settings: "Settings", demo: bool, warm_browser: bool = False) -> None:
+def serve_forever(settings: "Settings", demo: bool, warm_browser: bool = False, triage: bool = False) -> None:
     import uvicorn
 
     from backend.main import create_app
 
     sock = bind_port(settings)
     with ExitStack() as stack:
-        greet(settings, stack, demo)
+        greet(settings, stack, demo, triage)
         console.print("Press Ctrl+C to stop.")
         application = create_app(settings)
         if warm_browser:
@@ -69,12 +76,14 @@ def serve_forever(settings: "Settings", demo: bool, warm_browser: bool = False) 
         uvicorn.Server(config).run(sockets=[sock])
 
 
-def print_demo_sites(stack: ExitStack) -> None:
+def print_demo_sites(stack: ExitStack) -> str:
+    """Start the demo sites, print their addresses, and return Demo Mail's inbox address."""
     from backend.demo.server import DEMO_SITES, start_demo_sites
 
     servers = start_demo_sites(stack)
     for site in DEMO_SITES:
         console.print(f"  {site.title}: [cyan]{servers[site.name].url}/[/]")
+    return f"{servers['mail'].url}/mb/default/"
 
 
 @app.command()
@@ -84,7 +93,9 @@ def serve(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOpt
 
 
 @app.command()
-def up(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption = False) -> None:
+def up(
+    port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption = False, triage: TriageOption = False
+) -> None:
     """Start Deputy: the server, the agent's browser, and the tray icon where there is a display."""
     from tray.display import why_no_tray
 
@@ -92,11 +103,11 @@ def up(port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption
     reason = why_no_tray()
     if reason is not None:
         console.print(f"No tray icon: {reason}. Deputy runs headless; Ctrl+C stops it.")
-        serve_forever(settings, demo, warm_browser=True)
+        serve_forever(settings, demo, warm_browser=True, triage=triage)
         return
     with ExitStack() as stack:
         start_server(settings, stack, warm_browser=True)
-        greet(settings, stack, demo)
+        greet(settings, stack, demo, triage)
         console.print("Deputy is in your tray. Quit from its menu (or press Ctrl+C here).")
         run_tray(settings)
     console.print("Deputy stopped. Pending approvals are kept for next time.")

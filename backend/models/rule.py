@@ -22,6 +22,7 @@ class RuleKind(StrEnum):
     QUIET_HOURS = "quiet_hours"  # value: {"start": "22:00", "end": "07:00"}: nothing but reads
     BUDGET_DAY = "budget_day"  # value: {"usd": 2.0, "micro_usd": 2000000}: micro_usd is the exact limit
     BUDGET_TASK = "budget_task"  # value: {"usd": 0.5, "micro_usd": 500000}
+    MAIL = "mail"  # value: a mail rule (backend.skills.mail.rules.MailRule): what it matches, what it does
 
 
 class UserRule(SQLModel, table=True):
@@ -75,6 +76,13 @@ class RuleCreate(BaseModel):
                 raise ValueError(f"a budget needs value.usd, a number of dollars: {error}") from None
             # micro_usd is recomputed from what was typed, so the two can never disagree.
             self.value = {"usd": usd(micros), "micro_usd": micros}
+        elif self.kind == RuleKind.MAIL:
+            from backend.skills.mail.rules import MailRule, MailRuleError
+
+            try:
+                self.value = MailRule.from_value(v).to_value()
+            except MailRuleError as error:
+                raise ValueError(str(error)) from None
         elif v:
             raise ValueError(f"{self.kind.value} takes no value")
         return self

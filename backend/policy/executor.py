@@ -101,9 +101,12 @@ class Executor:
         origin: str = "model",
         reason: str | None = None,
         waits: bool = True,
+        under: str | None = None,
     ) -> Outcome:
         """Propose an action. A proposer that `waits` calls resolve() on a pending outcome; for one that does
-        not (an unattended run), an approval given later is run by the lifecycle's runner."""
+        not (an unattended run), an approval given later is run by the lifecycle's runner. `under` names a
+        claimed batch approval: a reversible change of the kind it covers runs as that approval instead of
+        asking again (the policy still decides first, so a denial stays a denial)."""
         try:
             spec = registry.get(action)
             params = spec.validate(raw_params)
@@ -164,7 +167,8 @@ class Executor:
         )
         if decision.verdict is Verdict.DENY:
             return Outcome("denied", decision.reason, audit_id=audit_id)
-        if decision.verdict is Verdict.ASK:
+        covered = under is not None and self._covered(under, task_id, proposal)
+        if decision.verdict is Verdict.ASK and not covered:
             draft = await draft_for(
                 tab,
                 task_id,
@@ -182,9 +186,21 @@ class Executor:
             return Outcome("pending", f"Waiting for the user's approval: {decision.reason}", approval.id)
         step = Step(task_id, spec, params, looked.assessment, looked.evidence.summary, proposal.items)
         shown = (looked.element.href or looked.element.form_action or "") if looked.element else ""
-        clearance = Clearance("act_" + secrets.token_hex(4), writes=risk.rank >= Risk.WRITE.rank, shown=shown)
-        outcome = await self.execution.run(tab, step, origin, clearance=clearance)
+        cleared = under if covered and under else "act_" + secrets.token_hex(4)
+        clearance = Clearance(cleared, writes=risk.rank >= Risk.WRITE.rank, shown=shown)
+        approval_id = under if covered else None
+        outcome = await self.execution.run(tab, step, origin, approval_id, clearance=clearance)
         return await self._ask_for_held(tab, outcome, waits)
+
+    def _covered(self, batch_id: str, task_id: str, proposal: Proposal) -> bool:
+        """A claimed batch of this task covers a reversible change whose kind holds one of its words."""
+        batch = self.lifecycle.get(batch_id)
+        if batch is None or batch.kind != "batch" or batch.task_id != task_id:
+            return False
+        if batch.status != ApprovalStatus.CLAIMED or proposal.assessment.risk is not Risk.WRITE:
+            return False
+        words = proposal.kind.split()
+        return any(str(word) in words for word in batch.params.get("covers", []))
 
     async def _look(self, tab: Tab, spec: ActionSpec, params: ActionParams) -> Looked:
         """Validate the target, judge the risk, and see what the action would act on."""

@@ -7,9 +7,11 @@
         └─ expired (counts as rejected)
 
 Kinds: `action` (a proposed action), `navigation` (a page tried to leave the task's sites), `budget` (more
-money for a task) and `question` (the agent asks the user; the answer is an edit). Whoever proposed an
-approval may wait for its answer here; an approval nobody waits for (the task ended, the server restarted,
-an unattended run) is handed to the runner registered for its kind, so an approved action still runs, once.
+money for a task), `question` (the agent asks the user; the answer is an edit) and `batch` (one kind of
+change to listed items, any of which the user may untick with the edit `exclude`).
+Whoever proposed an approval may wait for its answer here; an approval nobody waits for (the task ended,
+the server restarted, an unattended run) is handed to the runner registered for its kind, so an approved
+action still runs, once.
 Every state change is recorded in the audit log and published as an event.
 """
 
@@ -80,6 +82,8 @@ def editable(approval: Approval) -> list[str]:
         return ["add_usd"]
     if approval.kind == "question":
         return ["answer"]
+    if approval.kind == "batch":
+        return ["exclude"]
     if approval.kind != "action":
         return []
     try:
@@ -436,6 +440,8 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return {**params, "answer": answer.strip()}
     if not edits:
         return params
+    if approval.kind == "batch":
+        return {**params, "exclude": _excluded(edits, len(params.get("items", [])))}
     if approval.kind == "budget":
         try:
             if set(edits) != {"add_usd"}:
@@ -456,6 +462,18 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return spec.validate({**params, **edits}).model_dump(mode="json", exclude_none=True)
     except ActionInputError as error:
         raise ApprovalError(422, str(error)) from None
+
+
+def _excluded(edits: dict[str, Any], count: int) -> list[int]:
+    """A batch's unticked items: item numbers from 0, each on the list, at least one item left to run."""
+    exclude = edits.get("exclude")
+    if set(edits) != {"exclude"} or not isinstance(exclude, list):
+        raise ApprovalError(422, "A batch takes one edit, exclude: the numbers (from 0) of the items to leave out.")
+    if any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < count for i in exclude):
+        raise ApprovalError(422, f"exclude takes item numbers from 0 to {count - 1}.")
+    if len(set(exclude)) >= count:
+        raise ApprovalError(422, "That unticks every item; reject the batch instead.")
+    return sorted(set(exclude))
 
 
 def _record(approval: Approval, now: datetime, kind: str, actor: str, verdict: str, reason: str | None) -> AuditRecord:

@@ -32,7 +32,12 @@ def public(session: Session, task: Task) -> dict[str, Any]:
     }
 
 
-def _runner_or_refuse(ctx: AppContext) -> Any:
+def _runner_or_refuse(ctx: AppContext, instruction: str = "", url: str | None = None) -> Any:
+    # Triage of an inbox (its address given) runs without the agent: rules first, the reader only with a key.
+    from backend.skills.mail.triage import is_triage
+
+    if ctx.triage is not None and url and is_triage(instruction):
+        return ctx.triage
     if ctx.runner is None:
         raise HTTPException(409, ctx.agent_unavailable or "Deputy cannot run tasks right now.")
     return ctx.runner
@@ -40,7 +45,7 @@ def _runner_or_refuse(ctx: AppContext) -> Any:
 
 @router.post("/api/tasks", status_code=201)
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
-    runner = _runner_or_refuse(ctx)
+    runner = _runner_or_refuse(ctx, body.instruction, body.url)
     task = new_task(
         session,
         body.instruction,
@@ -85,10 +90,9 @@ def cancel_task(task_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) 
         raise not_found(f"Task {task_id!r}")
     if task.status in ENDED_TASK:
         raise HTTPException(409, f"Task {task_id} already ended ({task.status}).")
-    running = ctx.runner is not None and ctx.loop is not None and ctx.runner.is_running(task_id)
-    if running:
-        assert ctx.loop is not None and ctx.runner is not None
-        asyncio.run_coroutine_threadsafe(_cancel(ctx, task_id), ctx.loop).result(10)
+    runners = [r for r in (ctx.runner, ctx.triage) if r is not None and r.is_running(task_id)]
+    if runners and ctx.loop is not None:
+        asyncio.run_coroutine_threadsafe(_cancel(runners[0], task_id), ctx.loop).result(10)
         session.refresh(task)
     else:
         set_status(session, task, TaskStatus.CANCELLED, ctx.clock.now(), "Cancelled by the user.")
@@ -97,10 +101,9 @@ def cancel_task(task_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) 
     return public(session, task)
 
 
-async def _cancel(ctx: AppContext, task_id: str) -> None:
-    assert ctx.runner is not None
-    ctx.runner.cancel(task_id)
+async def _cancel(runner: Any, task_id: str) -> None:
+    runner.cancel(task_id)
     for _ in range(100):
-        if not ctx.runner.is_running(task_id):
+        if not runner.is_running(task_id):
             return
         await asyncio.sleep(0.02)

@@ -1,0 +1,136 @@
+"""Reading a webmail's message list as a person would: from the page snapshot, row by row.
+
+Each row with a checkbox is one message: its words, apart from controls and dates, read as the sender, the
+subject, label chips and a snippet. Nothing here trusts the page: a row counts only if its checkbox is an
+element the snapshot issued, and what it says is kept as data for rules and the reader, never as an order.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from backend.browser.snapshot import Snapshot
+from backend.skills.mail.profiles import Profile
+from backend.skills.mail.rules import Seen
+
+_ELEMENT = re.compile(r'^\[(e\d+)\] ([\w-]+)(?: "((?:[^"\\]|\\.)*)")?(.*)$')
+_DATE = re.compile(
+    r"^(\d{1,2}:\d{2}(\s?[ap]m)?|[A-Z][a-z]{2} \d{1,2}|\d{1,2} [A-Z][a-z]{2}( \d{4})?(, \d{1,2}:\d{2})?|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}|yesterday|today|\d{4}-\d{2}-\d{2}.*)$",
+    re.IGNORECASE,
+)
+_UNREAD = re.compile(r"^unread[,.:]?$", re.IGNORECASE)
+_UNSUBSCRIBE = re.compile(r"unsubscribe|receiving this because|manage (your )?(email )?preferences", re.IGNORECASE)
+_ATTACHMENT = re.compile(r"^(has )?attachments?$|^📎", re.IGNORECASE)
+_SELECT_ALL = re.compile(r"select all|all messages", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One message in the list, as the page showed it."""
+
+    box: str  # the ref of its checkbox
+    sender: str
+    subject: str
+    snippet: str = ""
+    date: str = ""  # as the list shows it: it tells apart mail with the same sender and subject
+    unread: bool = False
+    unsubscribe: bool = False
+    attachment: bool = False
+    star: str | None = None  # the ref of its own star (or flag) button, if it has one
+    open_ref: str | None = None  # a link that opens it, if the row has one
+
+    @property
+    def key(self) -> str:
+        return key_of(self.sender, self.subject, self.date)
+
+    @property
+    def seen(self) -> Seen:
+        return Seen(self.sender, self.subject, self.snippet, self.unsubscribe, self.attachment)
+
+
+@dataclass
+class ListPage:
+    rows: list[Row] = field(default_factory=list)
+    controls: dict[str, str] = field(default_factory=dict)  # verb -> ref of the control acting on ticked rows
+    older: str | None = None  # the ref that shows the next (older) page
+
+
+def key_of(sender: str, subject: str, date: str) -> str:
+    return f"{sender}\n{subject}\n{date}"
+
+
+def _parts(line: str) -> list[str]:
+    return [p.strip() for p in line.split(" | ")]
+
+
+def _unquote(name: str) -> str:
+    return name.replace('\\"', '"').replace("\\\\", "\\")
+
+
+def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
+    """The messages and the list's controls on this page of the list."""
+    page = ListPage()
+    for raw in snapshot.text.splitlines():
+        line = raw.strip().removeprefix("- ").strip()
+        parts = _parts(line)
+        box = None
+        texts: list[str] = []
+        star = open_ref = None
+        unread = attachment = False
+        date = ""
+        for part in parts:
+            element = _ELEMENT.match(part)
+            if element is None:
+                if _UNREAD.match(part):
+                    unread = True
+                elif _ATTACHMENT.search(part):
+                    attachment = True
+                elif _DATE.match(part):
+                    date = date or part
+                elif part:
+                    texts.append(part)
+                continue
+            ref, role, name = element.group(1), element.group(2), _unquote(element.group(3) or "")
+            info = snapshot.elements.get(ref)
+            if info is None:
+                continue  # text that only looks like an element: the page wrote it
+            if role == "checkbox" and box is None and not _SELECT_ALL.search(name):
+                box = ref
+            elif role == "button" and profile.is_star(name):
+                star = ref
+            elif role == "link" and name:
+                texts.append(name)
+                open_ref = open_ref or ref
+            elif role in ("img", "image") and _ATTACHMENT.search(name):
+                attachment = True
+        if box is None or not texts or not snapshot.elements[box].context.startswith("row"):
+            continue
+        sender = texts[0]
+        subject = texts[1] if len(texts) > 1 else ""
+        snippet = texts[-1] if len(texts) > 2 else ""
+        page.rows.append(
+            Row(
+                box=box,
+                sender=sender,
+                subject=subject,
+                snippet=snippet,
+                date=date,
+                unread=unread,
+                unsubscribe=bool(_UNSUBSCRIBE.search(snippet)),
+                attachment=attachment,
+                star=star,
+                open_ref=open_ref,
+            )
+        )
+    for info in snapshot.elements.values():
+        if info.role not in ("button", "link", "menuitem") or info.context.startswith("row"):
+            continue
+        if info.states.get("disabled") is True:
+            continue
+        # A change is a button (a link named Archive is the folder, not the act of archiving).
+        verb = profile.verb_of(info.name) if info.role != "link" else None
+        if verb is not None and verb not in page.controls:
+            page.controls[verb] = info.ref
+        if page.older is None and profile.is_older(info.name):
+            page.older = info.ref
+    return page

@@ -1,0 +1,399 @@
+"""Triage: read the inbox page by page, sort it with rules first (zero tokens), then the reader, and ask for
+each kind of change once, as a batch the user can untick item by item.
+
+    open the inbox ─ read every page's rows ─ saved rules ─┬─ matched: planned, no model call
+                                                          └─ the rest: the reader, one call per page (or
+                                                             "waiting for a model key")
+    planned changes, grouped by kind ─ batch approvals (at most 20 items each) ─ approved: exactly the
+    ticked items run, one by one, each through the executor (recorded, with its undo)
+
+Mail the reader calls suspicious is flagged to the user and nothing it asks for is done. Suggestions that
+cannot be undone (unsubscribe) or that write mail (a reply) are listed for the user, never run from here.
+"""
+
+import asyncio
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from backend.agent.llm import NO_KEY_MESSAGE
+from backend.clock import Clock
+from backend.events import EventBus
+from backend.models import ApprovalStatus, RuleKind, Task, TaskStatus, UserRule
+from backend.models.task import ENDED_TASK
+from backend.policy.audit import account
+from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
+from backend.policy.executor import Executor
+from backend.policy.lifecycle import Draft
+from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
+from backend.skills.mail.profiles import Profile, profile_for
+from backend.skills.mail.reader import Reader, ReaderStopped
+from backend.skills.mail.rules import ACTION_WORDS, MailRule, first_match
+from backend.tasks import set_status
+
+log = logging.getLogger(__name__)
+
+INSTRUCTION = re.compile(r"\btriage\b|\bsort (my )?(inbox|mail)\b", re.IGNORECASE)
+MAX_PAGES = 6
+MESSAGES_PER_CALL = 50
+# The words of a control's kind that a batch of each verb covers (checked by the executor).
+COVERS = {"archive": ["archive"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
+RUNNABLE = tuple(COVERS)
+NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star"}
+
+
+def is_triage(instruction: str) -> bool:
+    return bool(INSTRUCTION.search(instruction))
+
+
+@dataclass(frozen=True)
+class Planned:
+    row: Row
+    verb: str
+    why: str  # "rule 3" or "the reader: newsletters"
+    rule_id: int | None = None
+
+
+@dataclass
+class Sorted:
+    planned: list[Planned] = field(default_factory=list)
+    flagged: list[tuple[Row, str]] = field(default_factory=list)
+    suggested: list[tuple[Row, str]] = field(default_factory=list)  # unsubscribe / draft a reply: the user's call
+    waiting: list[Row] = field(default_factory=list)  # not covered by a rule, and no model to read them
+    by_rules: int = 0
+    by_reader: int = 0
+    calls: int = 0
+    stopped: str = ""
+
+
+def saved_rules(engine: Engine) -> list[tuple[int, MailRule]]:
+    with Session(engine) as session:
+        stored = session.exec(select(UserRule).where(UserRule.kind == RuleKind.MAIL).order_by(col(UserRule.id))).all()
+    rules = []
+    for rule in stored:
+        try:
+            rules.append((int(rule.id or 0), MailRule.model_validate(rule.value)))
+        except ValueError:
+            log.warning("Mail rule %s is not a valid rule any more; it is skipped.", rule.id)
+    return rules
+
+
+def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
+    kinds = Counter(item.get("category", "") for item in items)
+    kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
+    noun = f"{kind} messages" if kind and count == len(items) else "messages"
+    return f"{NOUNS[verb]} {len(items)} {noun}"
+
+
+@dataclass
+class Triage:
+    engine: Engine
+    executor: Executor
+    bus: EventBus
+    clock: Clock
+    reader: Reader | None = None
+    _running: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.executor.lifecycle.runners["batch"] = self.run_later
+
+    # ---- a task ------------------------------------------------------------------------------------
+
+    def start(self, task_id: str) -> None:
+        job = asyncio.get_running_loop().create_task(self._guarded(task_id), name=f"triage-{task_id}")
+        self._running[task_id] = job
+
+    def is_running(self, task_id: str) -> bool:
+        return task_id in self._running
+
+    def cancel(self, task_id: str) -> bool:
+        job = self._running.get(task_id)
+        if job is None:
+            return False
+        job.cancel()
+        return True
+
+    async def stop_all(self) -> None:
+        jobs = list(self._running.values())
+        for job in jobs:
+            job.cancel()
+        await asyncio.gather(*jobs, return_exceptions=True)
+
+    async def _guarded(self, task_id: str) -> None:
+        try:
+            await self.run(task_id)
+        except asyncio.CancelledError:
+            self._end(task_id, TaskStatus.CANCELLED, "Cancelled by the user.")
+            raise
+        except Exception as error:  # a bug must end the task visibly, not leave it "running"
+            log.exception("Triage task %s failed unexpectedly.", task_id)
+            self._end(task_id, TaskStatus.FAILED, f"Deputy hit an internal error: {error}")
+        finally:
+            self._running.pop(task_id, None)
+            await self.executor.browser.close_tab(task_id)
+
+    def _status(self, task_id: str, status: TaskStatus, summary: str | None = None) -> None:
+        with Session(self.engine) as session:
+            task = session.get(Task, task_id)
+            if task is None or task.status in ENDED_TASK:
+                return
+            set_status(session, task, status, self.clock.now(), summary)
+            session.commit()
+        kind = "task.finished" if status in ENDED_TASK else "task.updated"
+        self.bus.publish(kind, {"id": task_id, "status": status.value, "summary": summary})
+
+    def _end(self, task_id: str, status: TaskStatus, why: str) -> None:
+        self.executor.lifecycle.void_open(task_id, ("batch",), "Its triage ended first.")
+        self._status(task_id, status, f"{why} {account(self.engine, task_id).sentence()}".strip())
+
+    def _note(self, task_id: str, kind: str, reason: str, detail: dict[str, Any] | None = None) -> None:
+        self.executor.audit.append(task_id, kind, "triage", reason=reason, detail=detail)
+
+    async def run(self, task_id: str) -> None:
+        with Session(self.engine) as session:
+            task = session.get(Task, task_id)
+            if task is None:
+                raise LookupError(f"No task {task_id!r}.")
+            url = task.url
+        self._status(task_id, TaskStatus.RUNNING)
+        if not url:
+            self._end(task_id, TaskStatus.FAILED, "Triage needs the inbox's address: start it with a URL.")
+            return
+        opened = await self.executor.propose(task_id, "navigate", {"url": url}, origin="user")
+        if opened.status != "done":
+            self._end(task_id, TaskStatus.FAILED, f"Could not open {url}: {opened.message}")
+            return
+        profile = profile_for(url)
+        rows = await self._read_all(task_id, profile)
+        result = await self._sort(task_id, rows)
+        self._note(task_id, "triage", self._report(len(rows), result), self._detail(result))
+        batches = self._propose_batches(task_id, result.planned, url)
+        if batches:
+            self._status(task_id, TaskStatus.WAITING, f"Waiting for {len(batches)} batch approval(s).")
+        await self._answer_batches(task_id, batches)
+        self._end(task_id, TaskStatus.FINISHED, self._report(len(rows), result))
+
+    # ---- reading -----------------------------------------------------------------------------------
+
+    async def _page(self, task_id: str, profile: Profile) -> ListPage:
+        tab = await self.executor.browser.tab(task_id)
+        await tab.settle()
+        snapshot = await tab.snapshot()
+        hidden = re.findall(r'expand=\["(L\d+)"\]', snapshot.text)
+        if hidden:
+            snapshot = await tab.snapshot(expand=hidden)
+        return read_rows(snapshot, profile)
+
+    async def _read_all(self, task_id: str, profile: Profile) -> list[Row]:
+        rows: list[Row] = []
+        seen: set[str] = set()
+        for _ in range(MAX_PAGES):
+            page = await self._page(task_id, profile)
+            fresh = [r for r in page.rows if r.key not in seen]
+            if not fresh:
+                break
+            rows.extend(fresh)
+            seen.update(r.key for r in fresh)
+            if page.older is None:
+                break
+            turned = await self.executor.propose(task_id, "click", {"ref": page.older}, origin="triage")
+            if turned.status != "done":
+                break
+        return rows
+
+    async def _sort(self, task_id: str, rows: list[Row]) -> Sorted:
+        result = Sorted()
+        rules = saved_rules(self.engine)
+        rest: list[tuple[int, Row]] = []
+        for number, row in enumerate(rows):
+            hit = first_match(rules, row.seen)
+            if hit is None:
+                rest.append((number, row))
+                continue
+            rule_id, rule = hit
+            result.by_rules += 1
+            if rule.action == "mark_read" and not row.unread:
+                continue
+            if rule.action in RUNNABLE:
+                result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id))
+            else:
+                result.suggested.append((row, f"{ACTION_WORDS[rule.action]} '{rule.label}' (rule {rule_id})"))
+        if self.reader is None:
+            result.waiting = [row for _, row in rest]
+            return result
+        for start in range(0, len(rest), MESSAGES_PER_CALL):
+            chunk = rest[start : start + MESSAGES_PER_CALL]
+            try:
+                reading = await self.reader.read(task_id, [(n, r.seen) for n, r in chunk], result.calls + 1)
+            except ReaderStopped as stopped:
+                result.stopped = str(stopped)
+                result.waiting.extend(r for _, r in rest[start:])
+                break
+            result.calls += reading.calls
+            for number, row in chunk:
+                verdict = reading.verdicts.get(number)
+                if verdict is None:
+                    result.waiting.append(row)
+                    continue
+                result.by_reader += 1
+                if verdict.suspicious:
+                    result.flagged.append((row, verdict.x.strip()))
+                elif verdict.a in RUNNABLE and not (verdict.a == "mark_read" and not row.unread):
+                    result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
+                elif verdict.a in ("unsubscribe", "draft_reply"):
+                    result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
+        return result
+
+    def _report(self, total: int, result: Sorted) -> str:
+        parts = [f"Read {total} messages: {result.by_rules} sorted by your rules (no model call)"]
+        if result.by_reader:
+            parts.append(f"{result.by_reader} by the reader in {result.calls} call(s)")
+        if result.flagged:
+            parts.append(f"{len(result.flagged)} flagged as suspicious (nothing they ask was done)")
+        if result.waiting:
+            why = result.stopped or NO_KEY_MESSAGE
+            parts.append(
+                f"{len(result.waiting)} waiting for a model key. {why}"
+                if not result.stopped
+                else f"{len(result.waiting)} left unsorted: {why}"
+            )
+        return "; ".join(parts) + "."
+
+    def _detail(self, result: Sorted) -> dict[str, Any]:
+        def item(row: Row) -> dict[str, str]:
+            return {"sender": row.sender, "subject": row.subject}
+
+        return {
+            "by_rules": result.by_rules,
+            "by_reader": result.by_reader,
+            "calls": result.calls,
+            "flagged": [{**item(r), "why": why} for r, why in result.flagged],
+            "suggested": [{**item(r), "suggestion": s} for r, s in result.suggested],
+            "waiting": [item(r) for r in result.waiting],
+        }
+
+    # ---- batches -----------------------------------------------------------------------------------
+
+    def _propose_batches(self, task_id: str, planned: list[Planned], url: str) -> list[str]:
+        by_verb: dict[str, list[Planned]] = {}
+        for plan in planned[:MAX_DESTRUCTIVE_PER_TASK]:
+            by_verb.setdefault(plan.verb, []).append(plan)
+        ids = []
+        for verb, plans in by_verb.items():
+            for start in range(0, len(plans), MAX_ITEMS_PER_ACTION):
+                chunk = plans[start : start + MAX_ITEMS_PER_ACTION]
+                items = [
+                    {
+                        "sender": p.row.sender,
+                        "subject": p.row.subject,
+                        "date": p.row.date,
+                        "why": p.why,
+                        "category": p.why.split(": ", 1)[1] if p.rule_id is None else "",
+                        "rule_id": p.rule_id,
+                    }
+                    for p in chunk
+                ]
+                summary = batch_sentence(verb, items)
+                approval = self.executor.lifecycle.create(
+                    Draft(
+                        task_id=task_id,
+                        kind="batch",
+                        action=verb,
+                        params={"verb": verb, "covers": COVERS[verb], "url": url, "items": items, "exclude": []},
+                        summary=summary,
+                        objects=[f"{i['sender']}: {i['subject']} ({i['date']})".replace(" ()", "") for i in items],
+                        policy_reason=f"Needs your approval: {summary.lower()}; untick any you want left alone.",
+                        risk="write",
+                        target=f"{len(items)} messages in the inbox",
+                        page_url=url,
+                        fingerprint="batch",
+                    )
+                )
+                ids.append(approval.id)
+        return ids
+
+    async def _answer_batches(self, task_id: str, batches: list[str]) -> None:
+        lifecycle = self.executor.lifecycle
+        waiting = {asyncio.ensure_future(lifecycle.wait(b)): b for b in batches}
+        while waiting:
+            done, _ = await asyncio.wait(list(waiting), return_when=asyncio.FIRST_COMPLETED)
+            for future in done:
+                batch_id = waiting.pop(future)
+                if future.result() is ApprovalStatus.APPROVED:
+                    self._status(task_id, TaskStatus.RUNNING)
+                    await self.run_batch(batch_id)
+            if waiting:
+                self._status(task_id, TaskStatus.WAITING, f"Waiting for {len(waiting)} batch approval(s).")
+
+    async def run_later(self, batch_id: str) -> None:
+        """An approved batch nobody waits for (a restart): run it once, on a fresh tab."""
+        await self.run_batch(batch_id)
+        approval = self.executor.lifecycle.get(batch_id)
+        if approval is not None:
+            await self.executor.browser.close_tab(approval.task_id)
+
+    async def run_batch(self, batch_id: str) -> None:
+        """Run exactly the ticked items of an approved batch, each through the executor under the batch."""
+        lifecycle = self.executor.lifecycle
+        approval = lifecycle.get(batch_id)
+        if approval is None or not lifecycle.claim(batch_id):
+            return
+        params = approval.params
+        verb, task_id = str(params["verb"]), approval.task_id
+        skip = set(params.get("exclude") or [])
+        chosen = [item for n, item in enumerate(params["items"]) if n not in skip]
+        done, failed = 0, []
+        for item in chosen:
+            why = await self._act_on(task_id, str(params["url"]), verb, item, batch_id)
+            if why:
+                failed.append(f"{item['subject']!r}: {why}")
+            else:
+                done += 1
+        said = f"{NOUNS[verb]}: {done} of {len(chosen)} done"
+        if failed:
+            said += "; not done: " + "; ".join(failed)
+        lifecycle.finish(batch_id, ApprovalStatus.EXECUTED, ("Done: " if not failed else "Partly done: ") + said)
+
+    async def _act_on(self, task_id: str, url: str, verb: str, item: dict[str, Any], batch_id: str) -> str:
+        """Do `verb` to the message `item`, alone; '' when done, else why not."""
+        key = key_of(str(item["sender"]), str(item["subject"]), str(item.get("date", "")))
+        profile = profile_for(url)
+        row, page = await self._find(task_id, url, profile, key)
+        if row is None:
+            return "it is no longer in the list"
+        origin = "triage"
+        if verb == "star" and row.star:
+            outcome = await self.executor.propose(task_id, "click", {"ref": row.star}, origin=origin, under=batch_id)
+            return "" if outcome.status == "done" else outcome.message
+        ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin=origin)
+        if ticked.status != "done":
+            return ticked.message
+        page = await self._page(task_id, profile)
+        control = page.controls.get(verb)
+        if control is None:
+            await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin=origin)
+            return f"this site shows no control to {NOUNS[verb].lower()}"
+        outcome = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
+        return "" if outcome.status == "done" else outcome.message
+
+    async def _find(self, task_id: str, url: str, profile: Profile, key: str) -> tuple[Row | None, ListPage]:
+        """The row of this message: on the page shown now, else from the list's first page onwards."""
+        page = await self._page(task_id, profile)
+        row = next((r for r in page.rows if r.key == key), None)
+        if row is not None:
+            return row, page
+        await self.executor.propose(task_id, "navigate", {"url": url}, origin="triage")
+        for _ in range(MAX_PAGES):
+            page = await self._page(task_id, profile)
+            row = next((r for r in page.rows if r.key == key), None)
+            if row is not None or page.older is None:
+                return row, page
+            turned = await self.executor.propose(task_id, "click", {"ref": page.older}, origin="triage")
+            if turned.status != "done":
+                break
+        return None, page
