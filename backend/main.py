@@ -73,7 +73,8 @@ def start_agent_parts(ctx: AppContext) -> None:
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     small = ModelClient(key, ctx.settings.triage_model, ctx.settings.anthropic_base_url) if key else None
     reader = Reader(small, ctx.book) if small else None
-    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.bus, ctx.clock, reader)
+    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader)
+    ctx.approvals.runners["batch"] = ctx.triage.run_later
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return

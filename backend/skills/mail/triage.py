@@ -22,14 +22,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.agent.llm import NO_KEY_MESSAGE
+from backend.browser.session import BrowserSession
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.models import ApprovalStatus, RuleKind, Task, TaskStatus, UserRule
 from backend.models.task import ENDED_TASK
-from backend.policy.audit import account
+from backend.policy.audit import AuditLog, account
 from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
 from backend.policy.executor import Executor
-from backend.policy.lifecycle import Draft
+from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
 from backend.skills.mail.profiles import Profile, profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
@@ -92,15 +93,17 @@ def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
 
 @dataclass
 class Triage:
+    """Triage runs: each part it uses is passed in (the app wires `run_later` as the batches' runner)."""
+
     engine: Engine
-    executor: Executor
+    executor: Executor  # the one path for actions
+    approvals: Lifecycle  # batch approvals
+    browser: BrowserSession  # to read the inbox
+    audit: AuditLog
     bus: EventBus
     clock: Clock
     reader: Reader | None = None
     _running: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.executor.lifecycle.runners["batch"] = self.run_later
 
     # ---- a task ------------------------------------------------------------------------------------
 
@@ -135,7 +138,7 @@ class Triage:
             self._end(task_id, TaskStatus.FAILED, f"Deputy hit an internal error: {error}")
         finally:
             self._running.pop(task_id, None)
-            await self.executor.browser.close_tab(task_id)
+            await self.browser.close_tab(task_id)
 
     def _status(self, task_id: str, status: TaskStatus, summary: str | None = None) -> None:
         with Session(self.engine) as session:
@@ -148,11 +151,11 @@ class Triage:
         self.bus.publish(kind, {"id": task_id, "status": status.value, "summary": summary})
 
     def _end(self, task_id: str, status: TaskStatus, why: str) -> None:
-        self.executor.lifecycle.void_open(task_id, ("batch",), "Its triage ended first.")
+        self.approvals.void_open(task_id, ("batch",), "Its triage ended first.")
         self._status(task_id, status, f"{why} {account(self.engine, task_id).sentence()}".strip())
 
     def _note(self, task_id: str, kind: str, reason: str, detail: dict[str, Any] | None = None) -> None:
-        self.executor.audit.append(task_id, kind, "triage", reason=reason, detail=detail)
+        self.audit.append(task_id, kind, "triage", reason=reason, detail=detail)
 
     async def run(self, task_id: str) -> None:
         with Session(self.engine) as session:
@@ -181,7 +184,7 @@ class Triage:
     # ---- reading -----------------------------------------------------------------------------------
 
     async def _page(self, task_id: str, profile: Profile) -> ListPage:
-        tab = await self.executor.browser.tab(task_id)
+        tab = await self.browser.tab(task_id)
         await tab.settle()
         snapshot = await tab.snapshot()
         hidden = re.findall(r'expand=\["(L\d+)"\]', snapshot.text)
@@ -299,7 +302,7 @@ class Triage:
                     for p in chunk
                 ]
                 summary = batch_sentence(verb, items)
-                approval = self.executor.lifecycle.create(
+                approval = self.approvals.create(
                     Draft(
                         task_id=task_id,
                         kind="batch",
@@ -318,7 +321,7 @@ class Triage:
         return ids
 
     async def _answer_batches(self, task_id: str, batches: list[str]) -> None:
-        lifecycle = self.executor.lifecycle
+        lifecycle = self.approvals
         waiting = {asyncio.ensure_future(lifecycle.wait(b)): b for b in batches}
         while waiting:
             done, _ = await asyncio.wait(list(waiting), return_when=asyncio.FIRST_COMPLETED)
@@ -333,13 +336,13 @@ class Triage:
     async def run_later(self, batch_id: str) -> None:
         """An approved batch nobody waits for (a restart): run it once, on a fresh tab."""
         await self.run_batch(batch_id)
-        approval = self.executor.lifecycle.get(batch_id)
+        approval = self.approvals.get(batch_id)
         if approval is not None:
-            await self.executor.browser.close_tab(approval.task_id)
+            await self.browser.close_tab(approval.task_id)
 
     async def run_batch(self, batch_id: str) -> None:
         """Run exactly the ticked items of an approved batch, each through the executor under the batch."""
-        lifecycle = self.executor.lifecycle
+        lifecycle = self.approvals
         approval = lifecycle.get(batch_id)
         if approval is None or not lifecycle.claim(batch_id):
             return

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+from backend.browser.snapshot import UNTRUSTED_OPEN
 from backend.models import ModelCall
 from backend.servers import ThreadedServer
 from tests.integration.agent.conftest import fresh_mailbox, mail_changes
@@ -82,7 +83,7 @@ def test_the_reader_has_no_tools_sees_fenced_mail_and_flags_injections(
         body = request.body
         assert "tools" not in body  # a call that cannot act
         assert body["model"] == "claude-haiku-4-5"  # the small model by default
-        assert "<untrusted_page_content>" in body["messages"][0]["content"][0]["text"]
+        assert UNTRUSTED_OPEN in body["messages"][0]["content"][0]["text"]
         sent = [json.loads(x) for x in body["messages"][0]["content"][0]["text"].splitlines() if x[:1] == "{"]
         assert not [m for m in sent if m["from"].startswith("ShopMart")]  # rule-covered mail is never sent
     # One call per page of at most 50 messages.
