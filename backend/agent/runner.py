@@ -2,15 +2,20 @@
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from backend.agent.loop import Agent
 
 log = logging.getLogger(__name__)
 
 
-class TaskRunner:
-    def __init__(self, agent: Agent) -> None:
-        self.agent = agent
+class Jobs:
+    """Tasks being worked on, by id: start, look up, cancel, and stop them all at shutdown. `work` does a
+    task; `after` runs when it ends, however it ends (closing its tab)."""
+
+    def __init__(self, work: Callable[[str], Awaitable[None]], after: Callable[[str], Awaitable[None]]) -> None:
+        self._work = work
+        self._after = after
         self._running: dict[str, asyncio.Task[None]] = {}
 
     def start(self, task_id: str) -> None:
@@ -20,10 +25,10 @@ class TaskRunner:
 
     async def _run(self, task_id: str) -> None:
         try:
-            await self.agent.run(task_id)
+            await self._work(task_id)
         finally:
             self._running.pop(task_id, None)
-            await self.agent.browser.close_tab(task_id)
+            await self._after(task_id)
 
     def is_running(self, task_id: str) -> bool:
         return task_id in self._running
@@ -40,3 +45,11 @@ class TaskRunner:
         for job in jobs:
             job.cancel()
         await asyncio.gather(*jobs, return_exceptions=True)
+
+
+class TaskRunner(Jobs):
+    """The agent's tasks."""
+
+    def __init__(self, agent: Agent) -> None:
+        super().__init__(agent.run, agent.browser.close_tab)
+        self.agent = agent

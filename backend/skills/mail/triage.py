@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.agent.llm import NO_KEY_MESSAGE
+from backend.agent.runner import Jobs
 from backend.browser.session import BrowserSession
 from backend.clock import Clock
 from backend.events import EventBus
@@ -103,29 +104,23 @@ class Triage:
     bus: EventBus
     clock: Clock
     reader: Reader | None = None
-    _running: dict[str, "asyncio.Task[None]"] = field(default_factory=dict)
 
     # ---- a task ------------------------------------------------------------------------------------
 
+    def __post_init__(self) -> None:
+        self.jobs = Jobs(self._guarded, self.browser.close_tab)
+
     def start(self, task_id: str) -> None:
-        job = asyncio.get_running_loop().create_task(self._guarded(task_id), name=f"triage-{task_id}")
-        self._running[task_id] = job
+        self.jobs.start(task_id)
 
     def is_running(self, task_id: str) -> bool:
-        return task_id in self._running
+        return self.jobs.is_running(task_id)
 
     def cancel(self, task_id: str) -> bool:
-        job = self._running.get(task_id)
-        if job is None:
-            return False
-        job.cancel()
-        return True
+        return self.jobs.cancel(task_id)
 
     async def stop_all(self) -> None:
-        jobs = list(self._running.values())
-        for job in jobs:
-            job.cancel()
-        await asyncio.gather(*jobs, return_exceptions=True)
+        await self.jobs.stop_all()
 
     async def _guarded(self, task_id: str) -> None:
         try:
@@ -136,9 +131,6 @@ class Triage:
         except Exception as error:  # a bug must end the task visibly, not leave it "running"
             log.exception("Triage task %s failed unexpectedly.", task_id)
             self._end(task_id, TaskStatus.FAILED, f"Deputy hit an internal error: {error}")
-        finally:
-            self._running.pop(task_id, None)
-            await self.browser.close_tab(task_id)
 
     def _status(self, task_id: str, status: TaskStatus, summary: str | None = None) -> None:
         with Session(self.engine) as session:
