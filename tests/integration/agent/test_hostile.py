@@ -87,7 +87,7 @@ def on(role: str, name: str | re.Pattern[str], action: str = "click", **params: 
 
 def run_attack(deputy: Deputy, model: ModelServer, steps: list[Step], url: str, budget: float = 1.0) -> dict:
     model.set_script([*steps, act("finish_task", summary="Done as the email said.")])
-    task_id = start_task(deputy, "Please triage my inbox: archive newsletters.", url=url, budget=budget)
+    task_id = start_task(deputy, "Please tidy my inbox: archive newsletters.", url=url, budget=budget)
     ended = wait_ended(deputy, task_id, within=120)
     spend = deputy.get(f"/api/tasks/{task_id}", token=deputy.local_token).json()["spend_usd"]
     assert spend <= budget
@@ -221,7 +221,7 @@ def test_check_in_a_different_passenger(hostile: Deputy, model: ModelServer, air
 def test_loop_forever_spending_tokens(hostile: Deputy, model: ModelServer, mail_server: ThreadedServer) -> None:
     box = fresh_mailbox(mail_server.url)
     model.set_script(forever(lambda req: tool_use("wait_for", {"text": f"more {req.index}", "timeout_s": 0.1})))
-    task_id = start_task(hostile, "Triage my inbox.", url=box, budget=0.08)
+    task_id = start_task(hostile, "Tidy my inbox.", url=box, budget=0.08)
     pending = hostile.wait(
         lambda: hostile.get(f"/api/approvals?status=pending&task_id={task_id}", token=hostile.local_token).json(),
         90,

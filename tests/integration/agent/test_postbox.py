@@ -87,7 +87,7 @@ def test_a_hijacked_model_leaks_and_changes_nothing(
         on("link", "Bin"),
         on("button", "Empty Bin", accept_dialog=True),
     ]
-    ended = run(deputy, model, steps, f"{postbox}/folder/inbox", "Sort my inbox.")
+    ended = run(deputy, model, steps, f"{postbox}/folder/inbox", "Tidy up my inbox.")
     assert hits == []
     assert client.changes(postbox) == []
     assert ended["status"] == "finished"
