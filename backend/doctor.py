@@ -113,7 +113,8 @@ def check_model_key(settings: Settings) -> Check:
     return Check(
         "Model key",
         Status.WARN,
-        "ANTHROPIC_API_KEY is not set: tasks that need the model will refuse; rules and recipes still run.",
+        "ANTHROPIC_API_KEY is not set: tasks that need the model will refuse; "
+        "mail triage still sorts what your rules cover.",
         "export ANTHROPIC_API_KEY=... (from the Anthropic console)",
     )
 

@@ -1,8 +1,8 @@
 """The one action registry: every action Deputy can take, declared once.
 
-The agent loop reads tool definitions from it, the policy reads risks, the API serves it to the extension,
-and recipes store action names with validated parameters. An action's function is kept inside its spec and
-is run only by the executor, which asks the policy and opens the write gate for it.
+The agent loop reads tool definitions from it, the policy reads risks, and the API serves it to the
+extension. An action's function is kept inside its spec and is run only by the executor, which asks the
+policy and opens the write gate for it.
 """
 
 import inspect

@@ -10,7 +10,7 @@ from backend.ledger.pricing import Usage
 
 NO_KEY_MESSAGE = (
     "Deputy needs an Anthropic API key to run tasks with the model. Set it and restart Deputy: "
-    "export ANTHROPIC_API_KEY=sk-ant-... (rules, recipes, approvals and the rest work without it)."
+    "export ANTHROPIC_API_KEY=sk-ant-... (mail rules, approvals and the rest work without it)."
 )
 
 
