@@ -229,16 +229,7 @@ class Lifecycle:
 
     def _answered(self, approval: Approval) -> None:
         """Tell every surface, then wake the proposer, or hand an approved one to its kind's runner."""
-        self.bus.publish(
-            "approval.decided",
-            {
-                "id": approval.id,
-                "task_id": approval.task_id,
-                "kind": approval.kind,
-                "status": approval.status,
-                "by": approval.decided_by,
-            },
-        )
+        self._tell(approval)
         loop = self._loop
         if loop is None:
             return
@@ -249,6 +240,20 @@ class Lifecycle:
         runner = self.runners.get(approval.kind)
         if approval.status == ApprovalStatus.APPROVED and runner is not None:
             self._dispatch(runner, approval.id)
+
+    def _tell(self, approval: Approval) -> None:
+        """Every surface learns how an approval stands now: answered, and later how it ended."""
+        self.bus.publish(
+            "approval.decided",
+            {
+                "id": approval.id,
+                "task_id": approval.task_id,
+                "kind": approval.kind,
+                "status": approval.status,
+                "by": approval.decided_by,
+                "outcome": approval.outcome,
+            },
+        )
 
     def _dispatch(self, runner: Runner, approval_id: str) -> None:
         loop = self._loop
@@ -341,17 +346,7 @@ class Lifecycle:
                 session.add(_record(approval, now, str(status), "policy", str(status), outcome))
             session.commit()
             session.refresh(approval)
-        self.bus.publish(
-            "approval.decided",
-            {
-                "id": approval.id,
-                "task_id": approval.task_id,
-                "kind": approval.kind,
-                "status": approval.status,
-                "by": approval.decided_by,
-                "outcome": outcome,
-            },
-        )
+        self._tell(approval)
 
     # ---- expiry and restarts -----------------------------------------------------------------------
 
