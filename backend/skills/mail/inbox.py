@@ -1,8 +1,11 @@
 """Reading a webmail's message list as a person would: from the page snapshot, row by row.
 
-Each row with a checkbox is one message: its words, apart from controls and dates, read as the sender, the
-subject, label chips and a snippet. Nothing here trusts the page: a row counts only if its checkbox is an
-element the snapshot issued, and what it says is kept as data for rules and the reader, never as an order.
+Each row with a checkbox is one message (a table row, a list item or card, an option): its words, apart from
+controls and dates, read as the sender, the subject, label chips and a snippet. Unread shows as a word in the
+row ("Unread,") or as the start of the row's own accessible name ("Unread, Rosa Marques, Dinner"); weight
+alone is invisible to Deputy, so such mail counts as read. Nothing here trusts the page: a row counts only if
+its checkbox is an element the snapshot issued, and what it says is kept as data for rules and the reader,
+never as an order.
 """
 
 import re
@@ -22,6 +25,11 @@ _UNREAD = re.compile(r"^unread[,.:]?$", re.IGNORECASE)
 _UNSUBSCRIBE = re.compile(r"unsubscribe|receiving this because|manage (your )?(email )?preferences", re.IGNORECASE)
 _ATTACHMENT = re.compile(r"^(has )?attachments?$|^📎", re.IGNORECASE)
 _SELECT_ALL = re.compile(r"select all|all messages", re.IGNORECASE)
+_UNREAD_NAME = re.compile(r"^\W*unread\b", re.IGNORECASE)
+# The contexts of one message in a list: a table or grid row, a list item (a card), an option of a listbox.
+ITEM_CONTEXTS = ("row", "listitem", "option", "article")
+# What the row's own element is, when the row itself is clickable (it opens the message).
+_ROW_ROLES = {"clickable", "row", "listitem", "option", "article", "gridcell"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,8 @@ class Row:
 class ListPage:
     rows: list[Row] = field(default_factory=list)
     controls: dict[str, str] = field(default_factory=dict)  # verb -> ref of the control acting on ticked rows
-    older: str | None = None  # the ref that shows the next (older) page
+    older: str | None = None  # the ref that shows the next (older) page, or loads more of the list
+    menus: list[str] = field(default_factory=list)  # closed menus that may hold controls not shown yet
 
 
 def key_of(sender: str, subject: str, date: str) -> str:
@@ -78,7 +87,7 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
         star = open_ref = None
         unread = attachment = False
         date = ""
-        for part in parts:
+        for index, part in enumerate(parts):
             element = _ELEMENT.match(part)
             if element is None:
                 if _UNREAD.match(part):
@@ -94,7 +103,10 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
             info = snapshot.elements.get(ref)
             if info is None:
                 continue  # text that only looks like an element: the page wrote it
-            if role == "checkbox" and box is None and not _SELECT_ALL.search(name):
+            if index == 0 and role in _ROW_ROLES:
+                # The row's own name is not printed (its cells are); it may say what the eye sees as bold.
+                unread = unread or bool(_UNREAD_NAME.match(info.name))
+            elif role == "checkbox" and box is None and not _SELECT_ALL.search(name):
                 box = ref
             elif role == "button" and profile.is_star(name):
                 star = ref
@@ -103,7 +115,7 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
                 open_ref = open_ref or ref
             elif role in ("img", "image") and _ATTACHMENT.search(name):
                 attachment = True
-        if box is None or not texts or not snapshot.elements[box].context.startswith("row"):
+        if box is None or not texts or not snapshot.elements[box].context.startswith(ITEM_CONTEXTS):
             continue
         sender = texts[0]
         subject = texts[1] if len(texts) > 1 else ""
@@ -123,9 +135,12 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
             )
         )
     for info in snapshot.elements.values():
-        if info.role not in ("button", "link", "menuitem") or info.context.startswith("row"):
+        if info.role not in ("button", "link", "menuitem") or info.context.startswith(ITEM_CONTEXTS):
             continue
         if info.states.get("disabled") is True:
+            continue
+        if info.role == "button" and info.states.get("expanded") is False and profile.is_menu(info.name):
+            page.menus.append(info.ref)
             continue
         # A change is a button (a link named Archive is the folder, not the act of archiving).
         verb = profile.verb_of(info.name) if info.role != "link" else None
