@@ -25,6 +25,7 @@ _UNREAD = re.compile(r"^unread[,.:]?$", re.IGNORECASE)
 _UNSUBSCRIBE = re.compile(r"unsubscribe|receiving this because|manage (your )?(email )?preferences", re.IGNORECASE)
 _ATTACHMENT = re.compile(r"^(has )?attachments?$|^📎", re.IGNORECASE)
 _SELECT_ALL = re.compile(r"select all|all messages", re.IGNORECASE)
+_STARRED = re.compile(r"starred|flagged", re.IGNORECASE)
 _UNREAD_NAME = re.compile(r"^\W*unread\b", re.IGNORECASE)
 # The contexts of one message in a list: a table or grid row, a list item (a card), an option of a listbox.
 ITEM_CONTEXTS = ("row", "listitem", "option", "article")
@@ -45,6 +46,7 @@ class Row:
     unsubscribe: bool = False
     attachment: bool = False
     star: str | None = None  # the ref of its own star (or flag) button, if it has one
+    starred: bool = False  # that button says the message is starred (or flagged) already
     open_ref: str | None = None  # a link that opens it, if the row has one
 
     @property
@@ -76,16 +78,32 @@ def _unquote(name: str) -> str:
     return name.replace('\\"', '"').replace("\\\\", "\\")
 
 
+def _row_lines(text: str) -> list[str]:
+    """One line per row: a row's line ("- ...") with the lines indented under it (cells the snapshot had to
+    show as sections of their own, such as a clickable star cell) joined on as further cells."""
+    lines: list[str] = []
+    row_indent = -1
+    for raw in text.splitlines():
+        indent = len(raw) - len(raw.lstrip(" "))
+        content = raw.strip()
+        if row_indent >= 0 and indent > row_indent and not content.startswith("- "):
+            # "[e19] clickable: [e20] button" is a section header and its one line: both are cells.
+            lines[-1] += " | " + content.replace(": [", " | [", 1)
+            continue
+        row_indent = indent if content.startswith("- ") else -1
+        lines.append(content.removeprefix("- ").strip())
+    return lines
+
+
 def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
     """The messages and the list's controls on this page of the list."""
     page = ListPage()
-    for raw in snapshot.text.splitlines():
-        line = raw.strip().removeprefix("- ").strip()
+    for line in _row_lines(snapshot.text):
         parts = _parts(line)
         box = None
         texts: list[str] = []
         star = open_ref = None
-        unread = attachment = False
+        unread = attachment = starred = False
         date = ""
         for index, part in enumerate(parts):
             element = _ELEMENT.match(part)
@@ -110,6 +128,7 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
                 box = ref
             elif role == "button" and profile.is_star(name):
                 star = ref
+                starred = info.states.get("pressed") is True or bool(_STARRED.fullmatch(name.strip()))
             elif role == "link" and name:
                 texts.append(name)
                 open_ref = open_ref or ref
@@ -131,6 +150,7 @@ def read_rows(snapshot: Snapshot, profile: Profile) -> ListPage:
                 unsubscribe=bool(_UNSUBSCRIBE.search(snippet)),
                 attachment=attachment,
                 star=star,
+                starred=starred,
                 open_ref=open_ref,
             )
         )

@@ -85,6 +85,11 @@ def saved_rules(engine: Engine) -> list[tuple[int, MailRule]]:
     return rules
 
 
+def _done_already(verb: str, row: Row) -> bool:
+    """Marking read mail read, or starring starred mail, would change nothing (a star toggles it off)."""
+    return (verb == "mark_read" and not row.unread) or (verb == "star" and row.starred)
+
+
 def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
     kinds = Counter(item.get("category", "") for item in items)
     kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
@@ -211,7 +216,7 @@ class Triage:
                 continue
             rule_id, rule = hit
             result.by_rules += 1
-            if rule.action == "mark_read" and not row.unread:
+            if _done_already(rule.action, row):
                 continue
             if rule.action in RUNNABLE:
                 result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id))
@@ -237,7 +242,7 @@ class Triage:
                 result.by_reader += 1
                 if verdict.suspicious:
                     result.flagged.append((row, verdict.x.strip()))
-                elif verdict.a in RUNNABLE and not (verdict.a == "mark_read" and not row.unread):
+                elif verdict.a in RUNNABLE and not _done_already(verdict.a, row):
                     result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
                 elif verdict.a in ("unsubscribe", "draft_reply"):
                     result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
