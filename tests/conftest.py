@@ -64,3 +64,11 @@ def postbox_server() -> Iterator[ThreadedServer]:
     from tests.sites.postbox.app import create_app
 
     yield from _serve(create_app())
+
+
+@pytest.fixture(scope="session")
+def heron_server() -> Iterator[ThreadedServer]:
+    """Heron, a script-drawn webmail of cards, a folder tree and a preview pane; reset it with POST /_test/reset."""
+    from tests.sites.heron.app import create_app
+
+    yield from _serve(create_app())

@@ -72,9 +72,12 @@ SELECTS = re.compile(
 # What a "Select" menu or a "Select: All | None" pair offers; bare, these words name a selection.
 SELECT_CHOICES = re.compile(r"^\W*(all|none)\W*$", re.I)
 SELECT_MENU_CHOICES = re.compile(r"^\W*(all|none|read|unread|starred|unstarred|flagged|unflagged)\W*$", re.I)
-# Pagers: another page of the same list. Bare "Next" is left out: in a booking flow it submits a step.
+# Pagers: another page of the same list, or more of it. Bare "Next" is left out: in a booking flow it
+# submits a step.
 PAGERS = re.compile(
-    r"^\W*((newer|older)( messages| conversations)?|(next|previous|first|last) page|page \d+)\W*$", re.I
+    r"^\W*((newer|older)( messages| conversations)?|(next|previous|first|last) page|page \d+|"
+    r"(load|show) more( messages| conversations| mail)?)\W*$",
+    re.I,
 )
 # Controls that open a form to fill in; nothing leaves until its own Send, which is judged on its own.
 FORM_OPENERS = re.compile(r"^\W*(compose|new (message|mail|email)|reply( all)?|forward)\W*$", re.I)

@@ -33,7 +33,7 @@ from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
 from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
-from backend.skills.mail.profiles import Profile, profile_for
+from backend.skills.mail.profiles import profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
 from backend.skills.mail.rules import ACTION_WORDS, MailRule, first_match
 from backend.tasks import set_status
@@ -83,6 +83,11 @@ def saved_rules(engine: Engine) -> list[tuple[int, MailRule]]:
         except ValueError:
             log.warning("Mail rule %s is not a valid rule any more; it is skipped.", rule.id)
     return rules
+
+
+def _done_already(verb: str, row: Row) -> bool:
+    """Marking read mail read, or starring starred mail, would change nothing (a star toggles it off)."""
+    return (verb == "mark_read" and not row.unread) or (verb == "star" and row.starred)
 
 
 def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
@@ -163,8 +168,7 @@ class Triage:
         if opened.status != "done":
             self._end(task_id, TaskStatus.FAILED, f"Could not open {url}: {opened.message}")
             return
-        profile = profile_for(url)
-        rows = await self._read_all(task_id, profile)
+        rows = await self._read_all(task_id)
         result = await self._sort(task_id, rows)
         self._note(task_id, "triage", self._report(len(rows), result), self._detail(result))
         batches = self._propose_batches(task_id, result.planned, url)
@@ -175,20 +179,20 @@ class Triage:
 
     # ---- reading -----------------------------------------------------------------------------------
 
-    async def _page(self, task_id: str, profile: Profile) -> ListPage:
+    async def _page(self, task_id: str) -> ListPage:
         tab = await self.browser.tab(task_id)
         await tab.settle()
         snapshot = await tab.snapshot()
         hidden = re.findall(r'expand=\["(L\d+)"\]', snapshot.text)
         if hidden:
             snapshot = await tab.snapshot(expand=hidden)
-        return read_rows(snapshot, profile)
+        return read_rows(snapshot, profile_for(snapshot.url, snapshot.title))
 
-    async def _read_all(self, task_id: str, profile: Profile) -> list[Row]:
+    async def _read_all(self, task_id: str) -> list[Row]:
         rows: list[Row] = []
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            page = await self._page(task_id, profile)
+            page = await self._page(task_id)
             fresh = [r for r in page.rows if r.key not in seen]
             if not fresh:
                 break
@@ -212,7 +216,7 @@ class Triage:
                 continue
             rule_id, rule = hit
             result.by_rules += 1
-            if rule.action == "mark_read" and not row.unread:
+            if _done_already(rule.action, row):
                 continue
             if rule.action in RUNNABLE:
                 result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id))
@@ -238,7 +242,7 @@ class Triage:
                 result.by_reader += 1
                 if verdict.suspicious:
                     result.flagged.append((row, verdict.x.strip()))
-                elif verdict.a in RUNNABLE and not (verdict.a == "mark_read" and not row.unread):
+                elif verdict.a in RUNNABLE and not _done_already(verdict.a, row):
                     result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
                 elif verdict.a in ("unsubscribe", "draft_reply"):
                     result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
@@ -357,8 +361,7 @@ class Triage:
     async def _act_on(self, task_id: str, url: str, verb: str, item: dict[str, Any], batch_id: str) -> str:
         """Do `verb` to the message `item`, alone; '' when done, else why not."""
         key = key_of(str(item["sender"]), str(item["subject"]), str(item.get("date", "")))
-        profile = profile_for(url)
-        row, page = await self._find(task_id, url, profile, key)
+        row, page = await self._find(task_id, url, key)
         if row is None:
             return "it is no longer in the list"
         origin = "triage"
@@ -368,23 +371,30 @@ class Triage:
         ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin=origin)
         if ticked.status != "done":
             return ticked.message
-        page = await self._page(task_id, profile)
+        page = await self._page(task_id)
         control = page.controls.get(verb)
+        for menu in page.menus if control is None else []:
+            # Bulk actions hidden in a menu ("More" -> "Move to archive"): opening a menu only shows it.
+            opened = await self.executor.propose(task_id, "click", {"ref": menu}, origin=origin)
+            page = await self._page(task_id)
+            control = page.controls.get(verb)
+            if opened.status != "done" or control is not None:
+                break
         if control is None:
             await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin=origin)
             return f"this site shows no control to {NOUNS[verb].lower()}"
         outcome = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
         return "" if outcome.status == "done" else outcome.message
 
-    async def _find(self, task_id: str, url: str, profile: Profile, key: str) -> tuple[Row | None, ListPage]:
+    async def _find(self, task_id: str, url: str, key: str) -> tuple[Row | None, ListPage]:
         """The row of this message: on the page shown now, else from the list's first page onwards."""
-        page = await self._page(task_id, profile)
+        page = await self._page(task_id)
         row = next((r for r in page.rows if r.key == key), None)
         if row is not None:
             return row, page
         await self.executor.propose(task_id, "navigate", {"url": url}, origin="triage")
         for _ in range(MAX_PAGES):
-            page = await self._page(task_id, profile)
+            page = await self._page(task_id)
             row = next((r for r in page.rows if r.key == key), None)
             if row is not None or page.older is None:
                 return row, page
