@@ -154,7 +154,7 @@ class Triage:
             task = session.get(Task, task_id)
             if task is None:
                 raise LookupError(f"No task {task_id!r}.")
-            url = task.url
+            url, unattended = task.url, task.unattended
         self._status(task_id, TaskStatus.RUNNING)
         if not url:
             self._end(task_id, TaskStatus.FAILED, "Triage needs the inbox's address: start it with a URL.")
@@ -168,6 +168,12 @@ class Triage:
         result = await self._sort(task_id, rows)
         self._note(task_id, "triage", self._report(len(rows), result), self._detail(result))
         batches = self._propose_batches(task_id, result.planned, url)
+        if unattended:
+            # Nobody is watching: the batches wait for the user (the digest lists them) and run when approved.
+            queued = f" {len(batches)} batch approval(s) wait for you." if batches else ""
+            said = f"{self._report(len(rows), result)}{queued} {account(self.engine, task_id).sentence()}"
+            self._status(task_id, TaskStatus.FINISHED, said.strip())
+            return
         if batches:
             self._status(task_id, TaskStatus.WAITING, f"Waiting for {len(batches)} batch approval(s).")
         await self._answer_batches(task_id, batches)
