@@ -41,8 +41,17 @@ class ScheduleError(Exception):
         self.status = status
 
 
-async def fire(schedules: "Schedules", run: Run, kind: str) -> None:
-    """What every stored job calls (APScheduler keeps a reference to it): its kind's work, recorded."""
+async def fire(
+    kind: str,
+    params: dict[str, Any],
+    when: dict[str, Any],
+    schedules: "Schedules | None" = None,
+    run: Run | None = None,
+) -> None:
+    """What every stored job calls: its kind's work, recorded. APScheduler checks a job's stored arguments
+    (kind, params, when) against this signature; the live parts are passed in when it runs."""
+    if schedules is None or run is None:
+        raise RuntimeError("A scheduled job runs only through Deputy's schedule.")
     await schedules.execute(run, KINDS[kind])
 
 
@@ -240,7 +249,7 @@ class Schedules:
         assert loop is not None
 
         def begin() -> None:
-            task = loop.create_task(job.func(self, run, job.kwargs["kind"]), name=f"schedule-{job.id}")
+            task = loop.create_task(job.func(**job.kwargs, schedules=self, run=run), name=f"schedule-{job.id}")
             self._running[job.id] = task
             task.add_done_callback(lambda _: self._running.pop(job.id, None))
 

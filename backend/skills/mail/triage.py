@@ -167,7 +167,7 @@ class Triage:
         rows = await self._read_all(task_id, profile)
         result = await self._sort(task_id, rows)
         self._note(task_id, "triage", self._report(len(rows), result), self._detail(result))
-        batches = self._propose_batches(task_id, result.planned, url)
+        batches = self._propose_batches(task_id, result.planned, url, waits=not unattended)
         if unattended:
             # Nobody is watching: the batches wait for the user (the digest lists them) and run when approved.
             queued = f" {len(batches)} batch approval(s) wait for you." if batches else ""
@@ -280,7 +280,7 @@ class Triage:
 
     # ---- batches -----------------------------------------------------------------------------------
 
-    def _propose_batches(self, task_id: str, planned: list[Planned], url: str) -> list[str]:
+    def _propose_batches(self, task_id: str, planned: list[Planned], url: str, waits: bool = True) -> list[str]:
         by_verb: dict[str, list[Planned]] = {}
         for plan in planned[:MAX_DESTRUCTIVE_PER_TASK]:
             by_verb.setdefault(plan.verb, []).append(plan)
@@ -313,7 +313,8 @@ class Triage:
                         target=f"{len(items)} messages in the inbox",
                         page_url=url,
                         fingerprint="batch",
-                    )
+                    ),
+                    waits=waits,
                 )
                 ids.append(approval.id)
         return ids
