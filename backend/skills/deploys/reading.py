@@ -94,5 +94,7 @@ def lead(snapshot: Snapshot, reading: Reading) -> ElementInfo | None:
     return None
 
 
-def log_excerpt(snapshot: Snapshot, most: int = 6) -> list[str]:
-    return [line for line in _lines(snapshot) if LOG_LINE.search(line)][:most]
+def log_excerpt(lines: list[str], most: int = 6) -> list[str]:
+    """The lines of a log that say something went wrong, the latest last."""
+    found = [REF.sub("", line).strip() for line in lines if LOG_LINE.search(line)]
+    return found[-most:]

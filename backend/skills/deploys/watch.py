@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.actions import registry
 from backend.actions.registry import Risk
@@ -108,7 +108,7 @@ class DeployWatch:
                 await tab.settle()
                 page = await tab.snapshot()
                 control = rollback_control(page)
-        evidence += [f"Log: {line}" for line in log_excerpt(page)]
+        evidence += [f"Log: {line}" for line in await self._log(tab, page)]
         headline = f"Deploy watch: {reading.said()}"
         watched.alerts += 1
         self.audit.append(watched.task_id, "alert", "watch", reason=headline, detail={"evidence": evidence})
@@ -124,12 +124,27 @@ class DeployWatch:
         )
         return Ran(said, watched.task_id, detail={**detail, "evidence": evidence, "approval_id": approval_id})
 
+    async def _log(self, tab: Tab, page: Snapshot) -> list[str]:
+        """The log lines that tell what went wrong: from the page's log box when it has one (its lines are
+        not in the snapshot), else from what the page shows."""
+        box = next((e for e in page.elements.values() if e.role == "log"), None)
+        if box is not None:
+            try:
+                text = await tab.extract_text(box.ref, 8000)
+            except BrowserActionError:
+                text = ""
+            if found := log_excerpt(text.splitlines()):
+                return found
+        return log_excerpt(page.text.splitlines())
+
     def _propose_rollback(self, task_id: str, tab: Tab, control: Any, headline: str, evidence: list[str]) -> str | None:
         with Session(self.engine) as session:
-            waiting = session.query(Approval).filter(
-                Approval.task_id == task_id, Approval.kind == "rollback", Approval.status == ApprovalStatus.PENDING
-            )
-            if waiting.count():
+            waiting = session.exec(
+                select(Approval).where(
+                    Approval.task_id == task_id, Approval.kind == "rollback", Approval.status == ApprovalStatus.PENDING
+                )
+            ).first()
+            if waiting is not None:
                 return None  # one rollback proposal at a time: the user already has the card
         what = f"{control.name}: {tab.last_snapshot.title if tab.last_snapshot else tab.url}"
         approval = self.approvals.create(
