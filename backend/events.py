@@ -25,6 +25,9 @@ EVENT_TYPES = (
     "usage.recorded",
     "state.changed",
     "client.revoked",
+    "schedule.ran",
+    "watch.alert",
+    "digest.ready",
 )
 
 

@@ -23,10 +23,12 @@ from backend.api.routes import (
     browser,
     clients,
     codes,
+    digest,
     health,
     pages,
     pair,
     rules,
+    schedules,
     state,
     tasks,
     usage,
@@ -36,6 +38,7 @@ from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
+from backend.scheduler.schedules import Schedules
 from backend.tasks import interrupt_unfinished
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.ledger.budgets import Book
     from backend.policy.audit import AuditLog, gate_recorder
     from backend.policy.executor import Executor
+    from backend.skills.deploys.watch import DeployWatch
     from backend.skills.mail.reader import Reader
     from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
@@ -75,6 +79,8 @@ def start_agent_parts(ctx: AppContext) -> None:
     reader = Reader(small, ctx.book) if small else None
     ctx.triage = Triage(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader)
     ctx.approvals.runners["batch"] = ctx.triage.run_later
+    ctx.watch = DeployWatch(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock)
+    ctx.approvals.runners["rollback"] = ctx.watch.run_rollback
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return
@@ -133,12 +139,16 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             ctx.approvals.void_open(task_id, ("question", "budget"), "Its task was interrupted by a restart.")
         for approval_id in ctx.approvals.recover():
             ctx.approvals.run_later(approval_id)
+        ctx.schedules = Schedules(ctx)
+        ctx.schedules.start()
         warming = None
         if ctx.start_browser_at_startup and ctx.browser is not None:
             warming = asyncio.create_task(_warm(ctx))
         yield
         if warming is not None and not warming.done():
             warming.cancel()
+        if ctx.schedules is not None:
+            await ctx.schedules.stop()
         await ctx.approvals.drain()
         if ctx.triage is not None:
             await ctx.triage.stop_all()
@@ -153,7 +163,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages):
+    routers = (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages)
+    for module in (*routers, schedules, digest):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)
 

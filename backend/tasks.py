@@ -17,6 +17,7 @@ def new_task(
     url: str | None = None,
     budget_micro_usd: int | None = None,
     sites: list[str] | None = None,
+    unattended: bool = False,
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
@@ -25,6 +26,7 @@ def new_task(
         sites=sites or [],
         budget_micro_usd=budget_micro_usd,
         status=TaskStatus.QUEUED,
+        unattended=unattended,
         created_at=now,
         updated_at=now,
     )

@@ -120,6 +120,7 @@ class TaskRun:
         self.last_input_total = 0
         self.seen: Counter[str] = Counter()
         self.stopped = False
+        self.unattended = False  # a scheduled run: approvals are queued for the user, never waited on
 
     # ---- state -------------------------------------------------------------------------------------
 
@@ -184,6 +185,7 @@ class TaskRun:
         with Session(agent.engine) as session:
             task = self._task(session)
             instruction, url = task.instruction, task.url
+            self.unattended = task.unattended
         self.status(TaskStatus.RUNNING)
         if url:
             opened = await agent.executor.propose(self.task_id, "navigate", {"url": url}, origin="user")
@@ -289,7 +291,18 @@ class TaskRun:
     async def _propose(self, name: str, params: dict[str, Any], reason: str | None) -> Outcome:
         executor = self.agent.executor
         self.agent.bus.publish("step.started", {"task_id": self.task_id, "step": self.step, "action": name})
-        outcome = await executor.propose(self.task_id, name, params, origin="model", reason=reason)
+        outcome = await executor.propose(
+            self.task_id, name, params, origin="model", reason=reason, waits=not self.unattended
+        )
+        if outcome.status == "pending" and outcome.approval_id and self.unattended:
+            # Nobody is watching: the approval waits for the user and runs when they approve; the task moves on.
+            return Outcome(
+                "pending",
+                f"Queued for the user's approval ({outcome.approval_id}); it runs if they approve it later. "
+                "Do not try it another way; go on with what needs no approval.",
+                outcome.approval_id,
+                outcome.audit_id,
+            )
         if outcome.status == "pending" and outcome.approval_id:
             self.status(TaskStatus.WAITING, f"Waiting for approval {outcome.approval_id}.")
             outcome = await executor.resolve(outcome.approval_id)
@@ -298,6 +311,13 @@ class TaskRun:
 
     async def _ask_user(self, tool_use_id: str, question: str) -> dict[str, Any]:
         """Ask the user (popup, CLI, tray) and wait; the answer goes back to the model as the tool's result."""
+        if self.unattended:
+            return {
+                "type": "tool_result",
+                "tool_use_id": tool_use_id,
+                "content": "Nobody can answer during a scheduled run. Do without the answer, or finish the task.",
+                "is_error": True,
+            }
         lifecycle = self.agent.approvals
         approval = lifecycle.create(
             Draft(
@@ -332,6 +352,9 @@ class TaskRun:
         agent = self.agent
         if over.scope == "daily":
             self.stop(TaskStatus.FAILED, f"{over} Raise the daily budget with `deputy rules` to continue.")
+            return False
+        if self.unattended:
+            self.stop(TaskStatus.FAILED, f"{over} A scheduled run stops at its job's budget instead of asking.")
             return False
         lifecycle = agent.approvals
         add = max(agent.settings.budget_raise_micro_usd, over.needed * 2)

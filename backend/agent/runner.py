@@ -33,6 +33,12 @@ class Jobs:
     def is_running(self, task_id: str) -> bool:
         return task_id in self._running
 
+    async def join(self, task_id: str) -> None:
+        """Wait until a task started here has ended, however it ends."""
+        job = self._running.get(task_id)
+        if job is not None:
+            await asyncio.gather(job, return_exceptions=True)
+
     def cancel(self, task_id: str) -> bool:
         job = self._running.get(task_id)
         if job is None:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
     from backend.policy.lifecycle import Lifecycle
+    from backend.scheduler.schedules import Schedules
+    from backend.skills.deploys.watch import DeployWatch
     from backend.skills.mail.triage import Triage
 
 
@@ -41,6 +43,8 @@ class AppContext:
     runner: "TaskRunner | None" = None  # None without a model key or a browser
     triage: "Triage | None" = None  # mail triage: runs without a model key (rules first), None without a browser
     agent_unavailable: str | None = None  # why tasks cannot run, for the user
+    schedules: "Schedules | None" = None  # the scheduled jobs; started with the server
+    watch: "DeployWatch | None" = None  # the deploy watch: None without a browser
     start_browser_at_startup: bool = False  # `deputy up`: the first task does not wait for Chromium
 
 

@@ -16,6 +16,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlmodel import Session
 
 from backend.api.deps import AppContext, AuthFailure, authenticate
+from backend.digest import welcome_back
 from backend.models import Client
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ async def events(websocket: WebSocket) -> None:
     sub = ctx.bus.subscribe(on_overflow=closing.set)
     await websocket.send_json({"type": "hello", "data": {"client": client.name}})
     log.info("Event client %s connected.", client.name)
+    welcome_back(ctx)  # back after a while: the digest of what ran meanwhile comes first
 
     async def drain_incoming() -> None:
         # Clients send nothing after auth; reading notices a disconnect promptly.

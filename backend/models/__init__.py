@@ -21,6 +21,7 @@ from backend.models.approval import (  # noqa: E402
 from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
 from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
+from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
 from backend.models.usage import ModelCall  # noqa: E402
@@ -35,6 +36,7 @@ __all__ = [
     "AuditRecord",
     "Client",
     "ClientPublic",
+    "DigestMark",
     "ModelCall",
     "PairRequest",
     "PairResponse",
@@ -43,6 +45,7 @@ __all__ = [
     "RuleCreate",
     "RuleKind",
     "RulePublic",
+    "ScheduledRun",
     "StatePublic",
     "StateUpdate",
     "Task",

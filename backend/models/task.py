@@ -45,6 +45,8 @@ class Task(SQLModel, table=True):
     # Values the user typed or approved: the only trusted sources of recipients and URLs besides the instruction.
     trusted_values: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     destructive_count: int = 0
+    # Started by a schedule while the user may be away: it prepares, and every approval waits for them.
+    unattended: bool = False
     summary: str | None = None  # built from what the audit log says was executed
     claim: str | None = None  # the model's own account of the task, shown beside the summary as its claim
     created_at: datetime
@@ -97,6 +99,7 @@ class TaskPublic(BaseModel):
     status: str
     budget_micro_usd: int | None
     destructive_count: int
+    unattended: bool
     summary: str | None
     claim: str | None
     created_at: datetime

@@ -42,6 +42,7 @@ def load(engine: Engine, clock: Clock, task_id: str) -> TaskFacts:
             grants=list(task.grants),
             destructive_done=task.destructive_count,
             trusted_text=" ".join(trusted),
+            unattended=task.unattended,
         )
         return TaskFacts(policy, scope_of(task, rules), trusted, bool(task.url or task.sites))
 

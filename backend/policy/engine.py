@@ -58,6 +58,7 @@ class PolicyContext:
     grants: list[dict[str, Any]]
     destructive_done: int
     trusted_text: str  # the instruction, the task's URL and every value the user typed or approved
+    unattended: bool = False  # a scheduled run while the user may be away: it prepares, it does not write
 
     def rules_of(self, kind: RuleKind) -> list[dict[str, Any]]:
         return [r.value for r in self.rules if r.kind == kind]
@@ -167,6 +168,11 @@ def _by_risk(p: Proposal, ctx: PolicyContext) -> Decision:
     if any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.ALWAYS_ASK)):
         return Decision(Verdict.ASK, f"Needs your approval: {why}, and you asked to approve everything on {p.site}.")
     granted = ctx.grants + ctx.rules_of(RuleKind.GRANT)
+    if ctx.unattended:
+        # A grant given while watching does not cover runs nobody watches, unless it says so.
+        granted = [g for g in granted if g.get("unattended") is True]
     if any(g.get("action") == p.action and g.get("kind") == p.kind for g in granted):
         return Decision(Verdict.ALLOW, f"Allowed: you allowed {p.kind!r} for this task ({why}).")
+    if ctx.unattended:
+        return Decision(Verdict.ASK, f"Queued for your approval: {why}, and nobody is watching this scheduled run.")
     return Decision(Verdict.ASK, f"Needs your approval: {why}.")

@@ -39,6 +39,8 @@ from backend.policy.engine import grant_kind
 log = logging.getLogger(__name__)
 
 DEFAULT_TTL = timedelta(minutes=15)
+# What an unattended run queues waits for the user to come back (the morning digest), not fifteen minutes.
+UNATTENDED_TTL = timedelta(hours=24)
 MAX_ANSWER_CHARS = 4000
 
 Runner = Callable[[str], Awaitable[object]]
@@ -121,6 +123,11 @@ class Lifecycle:
     def create(self, draft: Draft, waits: bool = True) -> Approval:
         """Store a new pending approval and show it everywhere; `waits`: the proposer will call wait()."""
         now = self.clock.now()
+        ttl = draft.ttl or self.ttl
+        with Session(self.engine) as session:
+            task = session.get(Task, draft.task_id)
+            if draft.ttl is None and task is not None and task.unattended:
+                ttl = UNATTENDED_TTL
         approval = Approval(
             id=draft.approval_id,
             task_id=draft.task_id,
@@ -140,7 +147,7 @@ class Lifecycle:
             page_url=draft.page_url,
             fingerprint=draft.fingerprint,
             created_at=now,
-            expires_at=now + (draft.ttl or self.ttl),
+            expires_at=now + ttl,
         )
         with Session(self.engine) as session:
             session.add(approval)

@@ -159,7 +159,7 @@ class Triage:
             task = session.get(Task, task_id)
             if task is None:
                 raise LookupError(f"No task {task_id!r}.")
-            url = task.url
+            url, unattended = task.url, task.unattended
         self._status(task_id, TaskStatus.RUNNING)
         if not url:
             self._end(task_id, TaskStatus.FAILED, "Triage needs the inbox's address: start it with a URL.")
@@ -171,7 +171,13 @@ class Triage:
         rows = await self._read_all(task_id)
         result = await self._sort(task_id, rows)
         self._note(task_id, "triage", self._report(len(rows), result), self._detail(result))
-        batches = self._propose_batches(task_id, result.planned, url)
+        batches = self._propose_batches(task_id, result.planned, url, waits=not unattended)
+        if unattended:
+            # Nobody is watching: the batches wait for the user (the digest lists them) and run when approved.
+            queued = f" {len(batches)} batch approval(s) wait for you." if batches else ""
+            said = f"{self._report(len(rows), result)}{queued} {account(self.engine, task_id).sentence()}"
+            self._status(task_id, TaskStatus.FINISHED, said.strip())
+            return
         if batches:
             self._status(task_id, TaskStatus.WAITING, f"Waiting for {len(batches)} batch approval(s).")
         await self._answer_batches(task_id, batches)
@@ -278,7 +284,7 @@ class Triage:
 
     # ---- batches -----------------------------------------------------------------------------------
 
-    def _propose_batches(self, task_id: str, planned: list[Planned], url: str) -> list[str]:
+    def _propose_batches(self, task_id: str, planned: list[Planned], url: str, waits: bool = True) -> list[str]:
         by_verb: dict[str, list[Planned]] = {}
         for plan in planned[:MAX_DESTRUCTIVE_PER_TASK]:
             by_verb.setdefault(plan.verb, []).append(plan)
@@ -311,7 +317,8 @@ class Triage:
                         target=f"{len(items)} messages in the inbox",
                         page_url=url,
                         fingerprint="batch",
-                    )
+                    ),
+                    waits=waits,
                 )
                 ids.append(approval.id)
         return ids
