@@ -25,6 +25,9 @@ EVENT_TYPES = (
     "usage.recorded",
     "state.changed",
     "client.revoked",
+    "recipe.started",
+    "recipe.healed",
+    "recipe.retired",
 )
 
 
