@@ -5,11 +5,10 @@ the recipe and the user is told."""
 import html
 from collections.abc import Iterator
 from typing import Any
-
-import pytest
 from urllib.parse import parse_qs
 
 import httpx
+import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
