@@ -36,6 +36,7 @@ class Match:
     version: int
     steps: list[dict[str, Any]]
     values: dict[str, str]
+    learned_micro_usd: int = 0  # what the model run it was learned from cost
 
 
 def _slug(text: str) -> str:
@@ -195,7 +196,7 @@ class Library:
         version = session.exec(
             select(RecipeVersion).where(RecipeVersion.recipe_id == recipe.id, RecipeVersion.version == recipe.version)
         ).one()
-        return Match(recipe.id, recipe.name, recipe.version, list(version.steps), values)
+        return Match(recipe.id, recipe.name, recipe.version, list(version.steps), values, recipe.learned_micro_usd)
 
     def _find(self, session: Session, key: str) -> Recipe:
         recipe = session.get(Recipe, key) or session.exec(select(Recipe).where(Recipe.name == key)).first()

@@ -95,7 +95,12 @@ class Replay:
             "recipe_replay",
             "recipe",
             reason=f"Replaying recipe {recipe.name!r}, version {recipe.version}.",
-            detail={"recipe_id": recipe.recipe_id, "name": recipe.name, "version": recipe.version},
+            detail={
+                "recipe_id": recipe.recipe_id,
+                "name": recipe.name,
+                "version": recipe.version,
+                "learned_micro_usd": recipe.learned_micro_usd,
+            },
         )
         self.bus.publish(
             "recipe.started", {"task_id": self.task_id, "recipe_id": recipe.recipe_id, "version": recipe.version}

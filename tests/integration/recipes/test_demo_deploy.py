@@ -59,6 +59,11 @@ def test_a_status_check_replays_for_another_service_with_no_model_call(
     assert len(model.message_requests) == calls  # no model call at all
     assert ended["model_calls"] == 0 and ended["spend_usd"] == 0
     assert "web-frontend" in ended["claim"] and "5.8.0" in ended["claim"]
+    learned_cost = deputy.get(f"/api/tasks/{first}", token=deputy.local_token).json()["spend_micro_usd"]
+    report = deputy.get("/api/usage?period=day", token=deputy.local_token).json()["recipes"]
+    assert report["runs"] == 1 and report["spend_micro_usd"] == 0 and report["model_calls"] == 0
+    assert report["last_model_run_micro_usd"] == learned_cost > 0
+    assert report["saved_micro_usd"] == learned_cost
     audit = deputy.get(f"/api/audit?task_id={again}", token=deputy.local_token).json()
     assert {r["actor"] for r in audit if r["kind"] == "proposed" and r["action"] == "click"} == {"recipe"}
 
