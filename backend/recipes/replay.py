@@ -138,8 +138,8 @@ class Replay:
         said = step.get("summary") or step["action"]
         recorded = self.steps[index].get("target")
         if recorded:
+            # Each step already waited for the page to settle after it ran (the execution does).
             tab = await self.browser.tab(self.task_id)
-            await tab.settle()
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
             if element is None:
