@@ -1,9 +1,9 @@
 // The popup's recipes: tasks Deputy replays with no model call. A recipe with no variables runs from here
 // (its steps still ask wherever the policy asks); one with variables is started by saying it in "Ask Deputy".
 
-import { call } from "../shared/api.js";
+import { call, checkHealth } from "../shared/api.js";
 import { usd } from "../shared/format.js";
-import { getPairing } from "../shared/storage.js";
+import { getPairing, getSession, SESSION, STATUS } from "../shared/storage.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,9 +47,12 @@ function recipeItem(pairing, recipe) {
 
 async function showRecipes() {
   const pairing = await getPairing();
-  if (!pairing) return;
+  const { [SESSION.CONNECTION]: connection } = await getSession(SESSION.CONNECTION);
+  if (!pairing || connection?.status !== STATUS.CONNECTED) return;
   let recipes;
   try {
+    // The token goes only to a server that says it is Deputy, whatever the worker saw before.
+    await checkHealth(pairing.port);
     recipes = await call(pairing, "GET", "/api/recipes");
   } catch {
     return; // the popup's connection chip already says what is wrong
@@ -59,3 +62,6 @@ async function showRecipes() {
 }
 
 showRecipes();
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === "session" && changes[SESSION.CONNECTION]?.newValue?.status === STATUS.CONNECTED) showRecipes();
+});
