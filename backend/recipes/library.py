@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from backend.clock import Clock
 from backend.models import AuditRecord, ModelCall, Recipe, RecipeVersion, Task, TaskStatus
 from backend.policy.provenance import site_of
 from backend.recipes.template import VARIABLE, abstract, find_variables, match, strings_of
@@ -83,7 +84,7 @@ def steps_of(records: list[AuditRecord], start_url: str | None) -> list[dict[str
 
 
 class Library:
-    def __init__(self, engine: Engine, clock: Any) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
         self.clock = clock
 
