@@ -28,6 +28,9 @@ EVENT_TYPES = (
     "schedule.ran",
     "watch.alert",
     "digest.ready",
+    "recipe.started",
+    "recipe.healed",
+    "recipe.retired",
 )
 
 

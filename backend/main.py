@@ -27,6 +27,7 @@ from backend.api.routes import (
     health,
     pages,
     pair,
+    recipes,
     rules,
     schedules,
     state,
@@ -38,6 +39,7 @@ from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
+from backend.recipes.library import Library
 from backend.scheduler.schedules import Schedules
 from backend.tasks import interrupt_unfinished
 
@@ -55,6 +57,8 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.ledger.budgets import Book
     from backend.policy.audit import AuditLog, gate_recorder
     from backend.policy.executor import Executor
+    from backend.recipes.heal import Healer
+    from backend.recipes.replay import RecipeRunner
     from backend.skills.deploys.watch import DeployWatch
     from backend.skills.mail.reader import Reader
     from backend.skills.mail.triage import Triage
@@ -81,10 +85,14 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.approvals.runners["batch"] = ctx.triage.run_later
     ctx.watch = DeployWatch(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock)
     ctx.approvals.runners["rollback"] = ctx.watch.run_rollback
-    if not key:
+    model = ModelClient(key, ctx.settings.model, ctx.settings.anthropic_base_url) if key else None
+    library = ctx.library
+    assert library is not None
+    healer = Healer(model, ctx.book)
+    ctx.recipes = RecipeRunner(ctx.engine, ctx.executor, ctx.browser, library, healer, audit, ctx.bus, ctx.clock)
+    if model is None:
         ctx.agent_unavailable = NO_KEY_MESSAGE
         return
-    model = ModelClient(key, ctx.settings.model, ctx.settings.anthropic_base_url)
     agent = Agent(
         ctx.engine,
         ctx.executor,
@@ -97,7 +105,7 @@ def start_agent_parts(ctx: AppContext) -> None:
         model,
         AgentSettings(),
     )
-    ctx.runner = TaskRunner(agent)
+    ctx.runner = TaskRunner(agent, then=library.learn)
 
 
 async def _warm(ctx: AppContext) -> None:
@@ -132,6 +140,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.loop = asyncio.get_running_loop()
         ctx.bus.bind(ctx.loop)
         ctx.approvals.bind(ctx.loop)
+        ctx.library = Library(engine, clock)
+        ctx.library.load_starters()
         start_agent_parts(ctx)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).
@@ -154,6 +164,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             await ctx.triage.stop_all()
             if ctx.triage.reader is not None:
                 await ctx.triage.reader.model.close()
+        if ctx.recipes is not None:
+            await ctx.recipes.stop_all()
         if ctx.runner is not None:
             await ctx.runner.stop_all()
             await ctx.runner.agent.model.close()
@@ -163,8 +175,24 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    routers = (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages)
-    for module in (*routers, schedules, digest):
+    for module in (
+        health,
+        pair,
+        codes,
+        clients,
+        state,
+        actions,
+        tasks,
+        approvals,
+        audit,
+        rules,
+        recipes,
+        usage,
+        browser,
+        pages,
+        schedules,
+        digest,
+    ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)
 

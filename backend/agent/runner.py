@@ -54,8 +54,17 @@ class Jobs:
 
 
 class TaskRunner(Jobs):
-    """The agent's tasks."""
+    """The agent's tasks. `then` runs after each (a finished task becomes a recipe)."""
 
-    def __init__(self, agent: Agent) -> None:
-        super().__init__(agent.run, agent.browser.close_tab)
+    def __init__(self, agent: Agent, then: Callable[[str], None] | None = None) -> None:
+        super().__init__(self._work, agent.browser.close_tab)
         self.agent = agent
+        self.then = then
+
+    async def _work(self, task_id: str) -> None:
+        await self.agent.run(task_id)
+        if self.then is not None:
+            try:
+                self.then(task_id)
+            except Exception:  # learning from a task must never change how the task ended
+                log.exception("Could not learn a recipe from task %s.", task_id)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from backend.ledger.budgets import Book
     from backend.policy.executor import Executor
     from backend.policy.lifecycle import Lifecycle
+    from backend.recipes.library import Library
+    from backend.recipes.replay import RecipeRunner
     from backend.scheduler.schedules import Schedules
     from backend.skills.deploys.watch import DeployWatch
     from backend.skills.mail.triage import Triage
@@ -42,6 +44,8 @@ class AppContext:
     book: "Book | None" = None  # the ledger of model calls and the budgets
     runner: "TaskRunner | None" = None  # None without a model key or a browser
     triage: "Triage | None" = None  # mail triage: runs without a model key (rules first), None without a browser
+    recipes: "RecipeRunner | None" = None  # replays recipes: runs without a model key, None without a browser
+    library: "Library | None" = None  # the stored recipes
     agent_unavailable: str | None = None  # why tasks cannot run, for the user
     schedules: "Schedules | None" = None  # the scheduled jobs; started with the server
     watch: "DeployWatch | None" = None  # the deploy watch: None without a browser

@@ -176,6 +176,13 @@ def costs(
         f"Waste: ${waste['usd']:.4f} ({waste['tokens']} tokens) on {len(waste['tasks'])} tasks that got nothing done; "
         f"{waste['loops']} loops stopped"
     )
+    recipes = report["recipes"]
+    if recipes["runs"]:
+        console.print(
+            f"Recipes: {recipes['runs']} replays for ${recipes['spend_usd']:.4f} "
+            f"({recipes['model_calls']} model calls); the model runs they replace cost "
+            f"${recipes['last_model_run_usd']:.4f}, so ${recipes['saved_usd']:.4f} saved"
+        )
     if report["top_tasks"]:
         top = Table("task", "status", "spend", "instruction")
         for task in report["top_tasks"]:

@@ -78,6 +78,11 @@ def usage_report(session: Session, period: Period, now: datetime) -> dict[str, A
     day_limit = budget_micros(day_rule) if day_rule else None
     day_left = day_limit - spent_today if day_limit is not None else None
     waste = sum(spend_by_task.get(t.id, 0) for t in wasted_tasks)
+    # Recipes: what the replays cost (only the model calls of healed steps) beside what the model run each
+    # recipe was learned from cost, the same work the last time the model did it.
+    replays = {r.task_id: r.detail or {} for r in records if r.kind == "recipe_replay"}
+    replay_spend = sum(spend_by_task.get(task_id, 0) for task_id in replays)
+    last_time = sum(int(detail.get("learned_micro_usd", 0)) for detail in replays.values())
     top = sorted(spend_by_task.items(), key=lambda item: item[1], reverse=True)[:5]
     return {
         "period": period,
@@ -106,6 +111,17 @@ def usage_report(session: Session, period: Period, now: datetime) -> dict[str, A
             "tokens": sum(tokens_by_task.get(t.id, 0) for t in wasted_tasks),
             "tasks": [{"id": t.id, "instruction": t.instruction, "status": t.status} for t in wasted_tasks],
             "loops": loops,
+        },
+        "recipes": {
+            "runs": len(replays),
+            "finished": sum(1 for t in replays if t in tasks and tasks[t].status == TaskStatus.FINISHED),
+            "model_calls": sum(1 for c in calls if c.task_id in replays),
+            "spend_usd": usd(replay_spend),
+            "spend_micro_usd": replay_spend,
+            "last_model_run_usd": usd(last_time),
+            "last_model_run_micro_usd": last_time,
+            "saved_usd": usd(last_time - replay_spend),
+            "saved_micro_usd": last_time - replay_spend,
         },
         "by_day": [{"day": day, "spend_usd": usd(value), "spend_micro_usd": value} for day, value in by_day.items()],
         "top_tasks": [

@@ -57,6 +57,7 @@ class Looked:
     evidence: Evidence
     egress: str = "free"
     egress_reason: str = ""
+    target: dict[str, str] | None = None  # the target as a recipe finds it again: role, name and context
 
 
 class Executor:
@@ -151,8 +152,9 @@ class Executor:
         decision = decide(proposal, facts.policy)
         risk = looked.assessment.risk
         summary = {"summary": looked.evidence.summary}
+        described = {**summary, "target": looked.target} if looked.target else summary
         self.audit.append(
-            task_id, "proposed", origin, action=action, params=looked.dumped, risk=risk, reason=reason, detail=summary
+            task_id, "proposed", origin, action=action, params=looked.dumped, risk=risk, reason=reason, detail=described
         )
         audit_id = self.audit.append(
             task_id,
@@ -219,7 +221,17 @@ class Executor:
         wants_scene = assessment.risk.rank >= Risk.WRITE.rank or egress != "free" or ref
         scene = await tab.scene(ref) if wants_scene else Scene()
         evidence = evidence_for(spec, dumped, element, scene, assessment.risk)
-        return Looked(spec, params, dumped, element, assessment, evidence, egress, why)
+        target = None
+        if element is not None:
+            target = {
+                "role": element.role,
+                "name": element.name,
+                "context": element.context,
+                "dialog": element.dialog or "",
+                "heading": scene.heading,
+                "near": scene.near,
+            }
+        return Looked(spec, params, dumped, element, assessment, evidence, egress, why, target)
 
     async def _ask_for_held(self, tab: Tab, outcome: Outcome, waits: bool) -> Outcome:
         """A navigation the gate held during the action asks the user, showing the full destination."""

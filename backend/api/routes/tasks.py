@@ -45,7 +45,9 @@ def _runner_or_refuse(ctx: AppContext, instruction: str = "", url: str | None = 
 
 @router.post("/api/tasks", status_code=201)
 def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
-    runner = _runner_or_refuse(ctx, body.instruction, body.url)
+    # A task a recipe already does replays it with no model call (and so needs no model key).
+    recipe = ctx.library.match(body.instruction, body.url) if ctx.library and ctx.recipes else None
+    runner = ctx.recipes if recipe is not None else _runner_or_refuse(ctx, body.instruction, body.url)
     task = new_task(
         session,
         body.instruction,
@@ -58,6 +60,8 @@ def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionD
     session.refresh(task)
     ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
     assert ctx.loop is not None
+    if recipe is not None and ctx.recipes is not None:
+        ctx.recipes.assign(task.id, recipe)
     ctx.loop.call_soon_threadsafe(runner.start, task.id)
     return public(session, task)
 
@@ -90,7 +94,7 @@ def cancel_task(task_id: str, _: AuthDep, ctx: ContextDep, session: SessionDep) 
         raise not_found(f"Task {task_id!r}")
     if task.status in ENDED_TASK:
         raise HTTPException(409, f"Task {task_id} already ended ({task.status}).")
-    runners = [r for r in (ctx.runner, ctx.triage) if r is not None and r.is_running(task_id)]
+    runners = [r for r in (ctx.runner, ctx.triage, ctx.recipes) if r is not None and r.is_running(task_id)]
     if runners and ctx.loop is not None:
         asyncio.run_coroutine_threadsafe(_cancel(runners[0], task_id), ctx.loop).result(10)
         session.refresh(task)

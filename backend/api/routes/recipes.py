@@ -1,0 +1,84 @@
+"""Recipes: list, show (every version), delete, and run one now."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import ValidationError
+
+from backend.api.deps import AppContext, AuthDep, ContextDep, SessionDep, not_found
+from backend.api.routes.tasks import public
+from backend.models import Recipe, RecipeVersion
+from backend.models.recipe import RecipePublic, RecipeRun, RecipeVersionPublic
+from backend.models.task import TaskCreate
+from backend.recipes.library import Library, RecipeError
+from backend.tasks import new_task
+
+router = APIRouter(tags=["recipes"])
+
+
+def _library(ctx: AppContext) -> Library:
+    if ctx.library is None:
+        raise HTTPException(409, "Recipes are not loaded yet; try again in a moment.")
+    return ctx.library
+
+
+def _public(recipe: Recipe, steps: int) -> RecipePublic:
+    return RecipePublic.model_validate({**recipe.model_dump(), "steps": steps})
+
+
+def _shown(recipe: Recipe, versions: list[RecipeVersion]) -> dict[str, Any]:
+    current = next((v for v in versions if v.version == recipe.version), None)
+    return {
+        **_public(recipe, len(current.steps) if current else 0).model_dump(mode="json"),
+        "versions": [
+            RecipeVersionPublic.model_validate(v.model_dump()).model_dump(mode="json") for v in reversed(versions)
+        ],
+    }
+
+
+@router.get("/api/recipes")
+def list_recipes(_: AuthDep, ctx: ContextDep) -> list[RecipePublic]:
+    return [_public(recipe, steps) for recipe, steps in _library(ctx).all()]
+
+
+@router.get("/api/recipes/{key}")
+def show_recipe(key: str, _: AuthDep, ctx: ContextDep) -> dict[str, Any]:
+    try:
+        recipe, versions = _library(ctx).get(key)
+    except LookupError:
+        raise not_found(f"Recipe {key!r}") from None
+    return _shown(recipe, versions)
+
+
+@router.delete("/api/recipes/{key}")
+def delete_recipe(key: str, _: AuthDep, ctx: ContextDep) -> RecipePublic:
+    try:
+        gone = _library(ctx).delete(key)
+    except LookupError:
+        raise not_found(f"Recipe {key!r}") from None
+    return _public(gone, 0)
+
+
+@router.post("/api/recipes/{key}/run", status_code=201)
+def run_recipe(key: str, body: RecipeRun, _: AuthDep, ctx: ContextDep, session: SessionDep) -> dict[str, Any]:
+    """Start a task that replays this recipe now, on its start page or on `url`."""
+    library = _library(ctx)
+    if ctx.recipes is None or ctx.loop is None:
+        raise HTTPException(409, ctx.agent_unavailable or "Deputy cannot run tasks right now.")
+    try:
+        recipe, _versions = library.get(key)
+        match, instruction = library.for_run(key, body.variables)
+        checked = TaskCreate(instruction=instruction, url=body.url or recipe.start_url)
+    except LookupError:
+        raise not_found(f"Recipe {key!r}") from None
+    except RecipeError as error:
+        raise HTTPException(409 if "retired" in str(error) else 422, str(error)) from None
+    except ValidationError as error:
+        raise HTTPException(422, f"Invalid run: {error.errors()[0]['msg']}.") from None
+    task = new_task(session, checked.instruction, ctx.clock.now(), url=checked.url)
+    session.commit()
+    session.refresh(task)
+    ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
+    ctx.recipes.assign(task.id, match)
+    ctx.loop.call_soon_threadsafe(ctx.recipes.start, task.id)
+    return public(session, task)

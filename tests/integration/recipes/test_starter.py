@@ -1,0 +1,73 @@
+"""The starter recipe a newcomer runs with no model key: Demo Deploy's status check, from the CLI and the
+API, end to end at zero tokens; and what the recipes API and CLI say about bad input."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.recipes.conftest import wait_ended
+from tests.live import Deputy, start_deputy
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def keyless(tmp_path: Path) -> Iterator[Deputy]:
+    with start_deputy(tmp_path / "data", anthropic_api_key="") as server:
+        yield server
+
+
+def cli(deputy: Deputy, args: list[str]) -> subprocess.CompletedProcess[str]:
+    common = ["--port", str(deputy.port), "--data-dir", str(deputy.settings.data_dir)]
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", *args, *common],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "160"},
+        timeout=120,
+    )
+
+
+def test_the_starter_status_check_runs_without_a_model_key(keyless: Deputy, deploy_server) -> None:
+    httpx.post(f"{deploy_server.url}/_test/reset").raise_for_status()
+    listed = cli(keyless, ["recipes"])
+    assert listed.returncode == 0, listed.stderr
+    assert "deploy-status" in listed.stdout and "Check the status of checkout-api" in listed.stdout
+
+    ran = cli(keyless, ["recipes", "run", "deploy-status", "--url", deploy_server.url + "/"])
+    output = ran.stdout + ran.stderr
+    assert ran.returncode == 0, output
+    assert "finished" in output and "Production" in output and "Traceback" not in output
+
+    token = keyless.local_token
+    started = keyless.post("/api/recipes/deploy-status/run", {"url": deploy_server.url + "/"}, token=token)
+    assert started.status_code == 201, started.text
+    ended = wait_ended(keyless, started.json()["id"])
+    assert ended["status"] == "finished" and ended["model_calls"] == 0
+    assert "2.13.2" in ended["claim"]  # checkout-api's production version, read from the page
+
+
+def test_bad_recipe_requests_get_reasons(keyless: Deputy) -> None:
+    token = keyless.local_token
+    missing = keyless.get("/api/recipes/no-such-recipe", token=token)
+    assert missing.status_code == 404 and "no-such-recipe" in missing.json()["detail"]
+    unknown = keyless.post("/api/recipes/deploy-status/run", {"variables": {"colour": "red"}}, token=token)
+    assert unknown.status_code == 422 and "colour" in unknown.json()["detail"]
+    bad_url = keyless.post("/api/recipes/deploy-status/run", {"url": "ftp://x"}, token=token)
+    assert bad_url.status_code == 422 and "Invalid" in bad_url.json()["detail"]
+    assert httpx.delete(f"{keyless.url}/api/recipes/deploy-status").status_code == 401
+
+    shown = cli(keyless, ["recipes", "show", "nothing-here"])
+    assert shown.returncode != 0 and "not found" in shown.stdout + shown.stderr
+    assert "Traceback" not in shown.stdout + shown.stderr
+    bad_var = cli(keyless, ["recipes", "run", "deploy-status", "--var", "oops"])
+    assert bad_var.returncode != 0 and "NAME=VALUE" in bad_var.stdout + bad_var.stderr
+
+    removed = cli(keyless, ["recipes", "rm", "deploy-status"])
+    assert removed.returncode == 0 and "Deleted recipe deploy-status" in removed.stdout
+    assert keyless.get("/api/recipes", token=token).json() == []
