@@ -26,6 +26,7 @@ from backend.api.routes import (
     health,
     pages,
     pair,
+    profile,
     rules,
     state,
     tasks,
@@ -153,7 +154,22 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     app = FastAPI(title="Deputy", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ctx = ctx
-    for module in (health, pair, codes, clients, state, actions, tasks, approvals, audit, rules, usage, browser, pages):
+    for module in (
+        health,
+        pair,
+        codes,
+        clients,
+        state,
+        actions,
+        tasks,
+        approvals,
+        audit,
+        rules,
+        usage,
+        browser,
+        pages,
+        profile,
+    ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)
 
