@@ -9,6 +9,7 @@ read back from a page passes through `redact`, so a site that echoes a value sho
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import quote_plus
 
 from backend.traveller.profile import Person, Profile
 
@@ -139,6 +140,8 @@ class Personal:
                     found += [(str(n), f"{{{{{who}.{kind}.{a}}}}}") for a, n in raw.items()]
                 elif raw:
                     found.append((str(raw), f"{{{{{who}.{kind}}}}}"))
+        # A form's body and a URL carry them percent-encoded ("23%2F04%2F1988", "Apr+23").
+        found += [(quote_plus(v), p) for v, p in found if quote_plus(v) != v]
         # Longest first, so "23/04/1988" is replaced before a shorter spelling inside it.
         return sorted({(v, p) for v, p in found if len(v) >= 4}, key=lambda vp: -len(vp[0]))
 
