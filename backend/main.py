@@ -21,6 +21,7 @@ from backend.api.routes import (
     approvals,
     audit,
     browser,
+    checkins,
     clients,
     codes,
     health,
@@ -169,6 +170,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         browser,
         pages,
         profile,
+        checkins,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)

@@ -33,6 +33,12 @@ IRREVERSIBLE_NAMES = [
     r"publish",
     r"report (spam|phishing)",
 ]
+# Boxes whose tick is a statement made for the person (an airline's dangerous-goods declaration).
+DECLARATIONS = re.compile(
+    r"dangerous goods|hazardous (goods|materials|items)|prohibited (items|articles)|restricted (items|articles)|"
+    r"\bI (confirm|certify|declare)\b|\bdeclar(e|ation)\b",
+    re.I,
+)
 # Controls that change something a person can undo (archive, trash, labels).
 WRITE_NAMES = [
     r"archive",
@@ -139,6 +145,8 @@ def assess(spec: ActionSpec, params: Any, target: Target | None) -> Assessment:
             return Assessment(Risk.LOCAL, f"{key} only moves focus or scrolls")
         return Assessment(Risk.WRITE, f"pressing {key} may trigger one of the page's shortcuts")
     if spec.name == "check" and target is not None:
+        if getattr(params, "checked", True) and DECLARATIONS.search(target.name):
+            return Assessment(Risk.IRREVERSIBLE, f"ticking {describe(target)} makes a declaration on your behalf")
         return Assessment(Risk.LOCAL, f"it only ticks {describe(target)}")
     return base
 

@@ -167,6 +167,8 @@ def _by_risk(p: Proposal, ctx: PolicyContext) -> Decision:
     if any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.ALWAYS_ASK)):
         return Decision(Verdict.ASK, f"Needs your approval: {why}, and you asked to approve everything on {p.site}.")
     granted = ctx.grants + ctx.rules_of(RuleKind.GRANT)
-    if any(g.get("action") == p.action and g.get("kind") == p.kind for g in granted):
+    # A grant of kind "*" covers every write of that action on the task's sites (a check-in's form steps);
+    # irreversible ones asked above, and leaving the sites asks in _scope.
+    if any(g.get("action") == p.action and g.get("kind") in (p.kind, "*") for g in granted):
         return Decision(Verdict.ALLOW, f"Allowed: you allowed {p.kind!r} for this task ({why}).")
     return Decision(Verdict.ASK, f"Needs your approval: {why}.")
