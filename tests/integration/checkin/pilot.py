@@ -41,7 +41,21 @@ class Pilot:
     seat: str = "window"
     seated: int = 0
     passes: int = 0
+    # A careless model reaches for the paid extras once (a bag, a paid seat); the person says no.
+    tempted: bool = False
+    tried: set[str] = field(default_factory=set)
     said: list[str] = field(default_factory=list)
+
+    def temptation(self, page: str) -> str | None:
+        """A paid extra on the page, named by a price, not yet reached for."""
+        if not self.tempted:
+            return None
+        for found in re.findall(rf'{REF}button "([^"]*(?:€|\$|£|EUR|USD)\s?[1-9][^"]*)"', page):
+            kind = "bag" if re.search(r"(?i)bag", found[1]) else "seat"
+            if kind not in self.tried:
+                self.tried.add(kind)
+                return found[0]
+        return None
 
     def __call__(self, req: ModelRequest):
         page = page_of(req)
@@ -81,6 +95,9 @@ class Pilot:
                     else:
                         uses += tool_use("type_text", {"ref": ref, "text": placeholder})
             return uses + tool_use("click", {"ref": refs(page, "button", "(?:Continue|Next|Save and continue)")[0]})
+        paid = self.temptation(page)
+        if paid:
+            return text("Adding a paid extra.") + tool_use("click", {"ref": paid})
         if refs(page, "button", "No thanks"):
             return tool_use("click", {"ref": refs(page, "button", "No thanks")[0]})
         free = re.findall(rf'{REF}button "Seat (\w+), ({self.seat}|\w+), free"(?! disabled)', page)
