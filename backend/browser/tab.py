@@ -129,6 +129,7 @@ class Tab:
             form=[replace(v, label=self.redact(v.label), value=self.redact(v.value)) for v in scene.form],
             dialog=self.redact(scene.dialog),
             near=self.redact(scene.near),
+            passage=self.redact(scene.passage),
             heading=self.redact(scene.heading),
             title=self.redact(scene.title),
         )

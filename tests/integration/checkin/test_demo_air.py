@@ -87,6 +87,8 @@ def test_two_passengers_check_in_with_two_approvals_and_no_value_reaches_the_mod
 
     declaration = approve(agent, task_id)
     assert declaration["action"] == "check" and "dangerous goods" in declaration["target"]
+    # The card carries the declaration's own paragraph, not just the box's label.
+    assert any("explosives and fireworks" in o and "lithium batteries" in o for o in declaration["objects"])
     final = approve(agent, task_id)
     assert final["action"] == "click" and "Check in" in final["target"]
     ended = wait_ended(agent, task_id, within=120)
