@@ -128,7 +128,8 @@ SCENE_JS = """
   const h = within(holder) || within(open) || within(document.querySelector('main, [role=main]'))
     || within(document.body);
   const heading = h ? cut(h.innerText) : '';
-  return JSON.stringify({selected, found: !!target, row, form, dialog, near, passage, heading, title: cut(document.title)});
+  const title = cut(document.title);
+  return JSON.stringify({selected, found: !!target, row, form, dialog, near, passage, heading, title});
 }
 """
 
@@ -160,7 +161,8 @@ async def scene_of(page: Page, ref: str | None) -> Scene:
     top: dict[str, Any] = {}
     for path, world in await worlds_of(page):
         try:
-            raw = await run(world, SCENE_JS, {"ref": ref, "maxText": MAX_TEXT, "maxRows": MAX_ROWS, "maxPassage": MAX_PASSAGE})
+            limits = {"maxText": MAX_TEXT, "maxRows": MAX_ROWS, "maxPassage": MAX_PASSAGE}
+            raw = await run(world, SCENE_JS, {"ref": ref, **limits})
         except (WorldGone, PlaywrightError) as error:  # a frame gone: it has no scene to add
             log.debug("No scene from frame %r: %s", path, error)
             continue
