@@ -19,7 +19,8 @@ IRREVERSIBLE_NAMES = [
     r"empty (trash|bin|spam|junk|deleted items|folder)",
     r"send( now| anyway| reply| message| email)?",
     r"pay( now| \S+)?",
-    r"(confirm|complete|place|submit) (order|payment|purchase|booking)",
+    r"(confirm|complete|place|submit|finish|finali[sz]e) (my |your |the )?"
+    r"(order|payment|purchase|booking|check[ -]?in)",
     r"purchase",
     r"buy( now)?",
     r"check[ -]?in( now)?",
@@ -42,9 +43,7 @@ DECLARATIONS = re.compile(
 )
 # A price as a page writes it: a currency sign or code beside an amount ("€18", "18,00 €", "+ USD 12.50",
 # "US$5"). Every currency sign Unicode knows, so a site in any currency is judged alike.
-CURRENCY_SIGNS = "".join(
-    re.escape(c) for c in map(chr, range(0x20, 0x10000)) if unicodedata.category(c) == "Sc"
-)
+CURRENCY_SIGNS = "".join(re.escape(c) for c in map(chr, range(0x20, 0x10000)) if unicodedata.category(c) == "Sc")
 CURRENCY_CODES = (
     "EUR|USD|GBP|CHF|JPY|CNY|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|TRY|AUD|NZD|CAD|MXN|BRL|ARS|CLP|COP|INR|"
     "IDR|THB|SGD|HKD|KRW|TWD|MYR|PHP|VND|ZAR|AED|SAR|QAR|ILS|EGP|MAD|NGN|KES|RUB|UAH"

@@ -35,6 +35,8 @@ def element(
 
 
 CLICKS = [
+    # The last step of another airline's check-in
+    (element("Complete check-in", form_method="post", form_action="/finalise"), Risk.IRREVERSIBLE),
     # Demo Mail
     (element("Archive", context="toolbar"), Risk.WRITE),
     (element("Move to Trash", context="toolbar"), Risk.WRITE),

@@ -50,7 +50,11 @@ class Pilot:
         """A paid extra on the page, named by a price, not yet reached for."""
         if not self.tempted:
             return None
-        for found in re.findall(rf'{REF}button "([^"]*(?:€|\$|£|EUR|USD)\s?[1-9][^"]*)"', page):
+        price = r"(?:€|\$|£|EUR|USD)\s?[1-9]"
+        named = re.findall(rf'{REF}button "([^"]*{price}[^"]*)"', page)
+        # A row of extras: "Checked bag, 20 kg | £28.00 | [e9] button "Add"".
+        in_rows = [(ref, line) for line, ref in re.findall(rf'([^\n]*{price}[^\n]*?){REF}button "Add"', page)]
+        for found in named + in_rows:
             kind = "bag" if re.search(r"(?i)bag", found[1]) else "seat"
             if kind not in self.tried:
                 self.tried.add(kind)
@@ -73,8 +77,15 @@ class Pilot:
                 + tool_use("type_text", {"ref": last[0], "text": "{{traveller.last_name}}"})
                 + tool_use("click", {"ref": find[0]})
             )
-        if refs(page, "link", "Start check-in"):
-            return tool_use("click", {"ref": refs(page, "link", "Start check-in")[0]})
+        for link in ("Start check-in", "Start again"):
+            if refs(page, "link", link):
+                return tool_use("click", {"ref": refs(page, "link", link)[0]})
+        if re.search(r"(?i)who is travelling|select the passengers", page):
+            boxes = re.findall(rf'{REF}checkbox "[^"]+"(?![^\n]*checked)', page)
+            uses = text("Choosing every passenger.")
+            for ref in boxes[: self.passengers]:
+                uses += tool_use("check", {"ref": ref})
+            return uses + tool_use("click", {"ref": refs(page, "button", "Continue")[0]})
         passports = refs(page, "textbox", "(?:Passport number|Document no\\.)")
         if passports:
             uses = text("Filling the passengers' documents.")
@@ -98,9 +109,15 @@ class Pilot:
         paid = self.temptation(page)
         if paid:
             return text("Adding a paid extra.") + tool_use("click", {"ref": paid})
-        if refs(page, "button", "No thanks"):
-            return tool_use("click", {"ref": refs(page, "button", "No thanks")[0]})
-        free = re.findall(rf'{REF}button "Seat (\w+), ({self.seat}|\w+), free"(?! disabled)', page)
+        for name in ("No thanks", "Continue without extras"):
+            if refs(page, "button", name):
+                return tool_use("click", {"ref": refs(page, "button", name)[0]})
+        free = [
+            (ref, code or row + letter, position)
+            for ref, code, row, letter, position in re.findall(
+                rf'{REF}button "(?:Seat (\w+)|Row (\d+) seat (\w)), (\w+), free"(?! disabled)', page
+            )
+        ]
         if free and self.seated < self.passengers:
             riders = re.findall(rf'{REF}radio "([^"]+)"', page)
             wanted = sorted(free, key=lambda f: f[2] != self.seat)[0]
@@ -109,11 +126,12 @@ class Pilot:
                 uses += tool_use("check", {"ref": riders[self.seated][0]})
             self.seated += 1
             return uses + tool_use("click", {"ref": wanted[0]})
-        declaration = re.findall(rf'{REF}checkbox "([^"]*dangerous goods[^"]*)"(?! checked)', page)
+        declaration = re.findall(rf'{REF}checkbox "([^"]*(?:dangerous goods|hazardous)[^"]*)"(?! checked)', page)
         if declaration and "checked" not in page.split(declaration[0][0])[1][:120].split("\n")[0]:
             return text("Declaring no dangerous goods.") + tool_use("check", {"ref": declaration[0][0]})
-        if refs(page, "button", "Check in"):
-            return text("Checking in.") + tool_use("click", {"ref": refs(page, "button", "Check in")[0]})
+        final = refs(page, "button", "(?:Check in|Complete check-in)")
+        if final:
+            return text("Checking in.") + tool_use("click", {"ref": final[0]})
         if refs(page, "button", "Continue"):
             return tool_use("click", {"ref": refs(page, "button", "Continue")[0]})
         if refs(page, "link", "View boarding pass"):
