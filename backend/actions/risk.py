@@ -164,6 +164,9 @@ def _paid_choice(spec: ActionSpec, params: Any, target: Target, around: str) -> 
     # The words beside a control price it only when its own name is no known command: "Add" beside
     # "Priority boarding €12" buys it, while "Archive" in a row that mentions "$42" archives a mail.
     plain = not (_WRITE.match(name) or _IRREVERSIBLE.match(name) or FORM_OPENERS.match(name) or SELECTS.match(name))
+    # A box ticked in a list's row picks that row (a mail, an order) for a toolbar; only its own label prices it.
+    if spec.name == "check" and target.context.startswith(("row", "listitem")):
+        plain = False
     price = price_in(name) or (price_in(around) if plain else None)
     if price is None:
         return None

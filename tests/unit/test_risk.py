@@ -316,6 +316,13 @@ def test_a_free_or_declining_choice_is_not_a_payment(name: str, around: str, rol
     assert "a paid choice" not in found.reason, found.reason
 
 
+def test_ticking_a_list_row_that_mentions_money_only_selects_it() -> None:
+    check = registry.get("check")
+    box = element("Select", role="checkbox", tag="input", context='row "ShopMart — Save $20 today"')
+    found = assess(check, check.validate({"ref": "e1"}), box, "ShopMart | Save $20 today")
+    assert found.risk is Risk.LOCAL, found.reason
+
+
 def test_a_priced_link_or_list_row_only_opens_a_page() -> None:
     click = registry.get("click")
     link = element("Deluxe room from $120 a night", role="link", tag="a", href="/rooms/deluxe")
