@@ -25,6 +25,8 @@ EVENT_TYPES = (
     "usage.recorded",
     "state.changed",
     "client.revoked",
+    "checkin.boarding_pass",
+    "trip.checkin_open",
 )
 
 

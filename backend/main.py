@@ -31,6 +31,7 @@ from backend.api.routes import (
     rules,
     state,
     tasks,
+    trips,
     usage,
 )
 from backend.clock import Clock, SystemClock
@@ -38,9 +39,12 @@ from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
+from backend.skills.checkin.trips import offer_due
 from backend.tasks import interrupt_unfinished
 
 log = logging.getLogger(__name__)
+# How often the server looks for trips whose check-in window has opened.
+TRIP_CHECK_S = 60.0
 
 
 def start_agent_parts(ctx: AppContext) -> None:
@@ -96,6 +100,16 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.runner = TaskRunner(agent)
 
 
+async def _offer_checkins(ctx: AppContext) -> None:
+    """Offer "Check in" for each trip whose airline's window has opened, once a minute, for the server's life."""
+    while True:
+        try:
+            await asyncio.to_thread(offer_due, ctx.engine, ctx.bus, ctx.clock.now())
+        except Exception as error:  # a bad minute (a locked database) must not end the offers for good
+            log.warning("Could not check the trips' check-in windows: %s", error)
+        await asyncio.sleep(TRIP_CHECK_S)
+
+
 async def _warm(ctx: AppContext) -> None:
     assert ctx.browser is not None
     try:
@@ -135,10 +149,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             ctx.approvals.void_open(task_id, ("question", "budget"), "Its task was interrupted by a restart.")
         for approval_id in ctx.approvals.recover():
             ctx.approvals.run_later(approval_id)
+        offers = asyncio.create_task(_offer_checkins(ctx), name="trip-offers")
         warming = None
         if ctx.start_browser_at_startup and ctx.browser is not None:
             warming = asyncio.create_task(_warm(ctx))
         yield
+        offers.cancel()
         if warming is not None and not warming.done():
             warming.cancel()
         await ctx.approvals.drain()
@@ -171,6 +187,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         pages,
         profile,
         checkins,
+        trips,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)

@@ -23,6 +23,7 @@ from backend.models.client import Client, ClientPublic, PairingCode, PairRequest
 from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
+from backend.models.trip import Trip, TripPublic  # noqa: E402
 from backend.models.usage import ModelCall  # noqa: E402
 
 __all__ = [
@@ -49,5 +50,7 @@ __all__ = [
     "TaskCreate",
     "TaskPublic",
     "TaskStatus",
+    "Trip",
+    "TripPublic",
     "UserRule",
 ]
