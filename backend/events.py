@@ -31,6 +31,8 @@ EVENT_TYPES = (
     "recipe.started",
     "recipe.healed",
     "recipe.retired",
+    "checkin.boarding_pass",
+    "trip.checkin_open",
 )
 
 

@@ -21,17 +21,20 @@ from backend.api.routes import (
     approvals,
     audit,
     browser,
+    checkins,
     clients,
     codes,
     digest,
     health,
     pages,
     pair,
+    profile,
     recipes,
     rules,
     schedules,
     state,
     tasks,
+    trips,
     usage,
 )
 from backend.clock import Clock, SystemClock
@@ -41,9 +44,12 @@ from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
 from backend.recipes.library import Library
 from backend.scheduler.schedules import Schedules
+from backend.skills.checkin.trips import offer_due
 from backend.tasks import interrupt_unfinished
 
 log = logging.getLogger(__name__)
+# How often the server looks for trips whose check-in window has opened.
+TRIP_CHECK_S = 60.0
 
 
 def start_agent_parts(ctx: AppContext) -> None:
@@ -108,6 +114,16 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.runner = TaskRunner(agent, then=library.learn)
 
 
+async def _offer_checkins(ctx: AppContext) -> None:
+    """Offer "Check in" for each trip whose airline's window has opened, once a minute, for the server's life."""
+    while True:
+        try:
+            await asyncio.to_thread(offer_due, ctx.engine, ctx.bus, ctx.clock.now())
+        except Exception as error:  # a bad minute (a locked database) must not end the offers for good
+            log.warning("Could not check the trips' check-in windows: %s", error)
+        await asyncio.sleep(TRIP_CHECK_S)
+
+
 async def _warm(ctx: AppContext) -> None:
     assert ctx.browser is not None
     try:
@@ -151,10 +167,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
             ctx.approvals.run_later(approval_id)
         ctx.schedules = Schedules(ctx)
         ctx.schedules.start()
+        offers = asyncio.create_task(_offer_checkins(ctx), name="trip-offers")
         warming = None
         if ctx.start_browser_at_startup and ctx.browser is not None:
             warming = asyncio.create_task(_warm(ctx))
         yield
+        offers.cancel()
         if warming is not None and not warming.done():
             warming.cancel()
         if ctx.schedules is not None:
@@ -192,6 +210,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         pages,
         schedules,
         digest,
+        usage,
+        browser,
+        pages,
+        profile,
+        checkins,
+        trips,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(events.router)

@@ -5,6 +5,7 @@ decide are data below; every verdict carries the reason a person would give.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +19,8 @@ IRREVERSIBLE_NAMES = [
     r"empty (trash|bin|spam|junk|deleted items|folder)",
     r"send( now| anyway| reply| message| email)?",
     r"pay( now| \S+)?",
-    r"(confirm|complete|place|submit) (order|payment|purchase|booking)",
+    r"(confirm|complete|place|submit|finish|finali[sz]e) (my |your |the )?"
+    r"(order|payment|purchase|booking|check[ -]?in)",
     r"purchase",
     r"buy( now)?",
     r"check[ -]?in( now)?",
@@ -33,6 +35,28 @@ IRREVERSIBLE_NAMES = [
     r"publish",
     r"report (spam|phishing)",
 ]
+# Boxes whose tick is a statement made for the person (an airline's dangerous-goods declaration).
+DECLARATIONS = re.compile(
+    r"dangerous goods|hazardous (goods|materials|items)|prohibited (items|articles)|restricted (items|articles)|"
+    r"\bI (confirm|certify|declare)\b|\bdeclar(e|ation)\b",
+    re.I,
+)
+# A price as a page writes it: a currency sign or code beside an amount ("€18", "18,00 €", "+ USD 12.50",
+# "US$5"). Every currency sign Unicode knows, so a site in any currency is judged alike.
+CURRENCY_SIGNS = "".join(re.escape(c) for c in map(chr, range(0x20, 0x10000)) if unicodedata.category(c) == "Sc")
+CURRENCY_CODES = (
+    "EUR|USD|GBP|CHF|JPY|CNY|SEK|NOK|DKK|ISK|PLN|CZK|HUF|RON|BGN|TRY|AUD|NZD|CAD|MXN|BRL|ARS|CLP|COP|INR|"
+    "IDR|THB|SGD|HKD|KRW|TWD|MYR|PHP|VND|ZAR|AED|SAR|QAR|ILS|EGP|MAD|NGN|KES|RUB|UAH"
+)
+_AMOUNT = r"(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_MONEY = rf"(?:[A-Z]{{0,3}}[{CURRENCY_SIGNS}]|\b(?:{CURRENCY_CODES})\b)"
+PRICE = re.compile(rf"{_MONEY}\s?[+]?\s?{_AMOUNT}|{_AMOUNT}\s?{_MONEY}")
+# Answers that turn an offer down or take a choice back; they cost nothing whatever price sits beside them.
+DECLINES = re.compile(
+    r"^\W*(no( thanks| thank you)?|skip|not now|maybe later|cancel|close|dismiss|decline|remove|delete|"
+    r"continue without|i don'?t (need|want)|don'?t add|do not add)\b",
+    re.I,
+)
 # Controls that change something a person can undo (archive, trash, labels).
 WRITE_NAMES = [
     r"archive",
@@ -123,9 +147,43 @@ class Assessment:
     reason: str
 
 
-def assess(spec: ActionSpec, params: Any, target: Target | None) -> Assessment:
-    """The risk of running `spec` with `params` on `target` (the element its `ref` names, if any)."""
+def price_in(text: str) -> str | None:
+    """The first price above zero written in `text` ("€18.00"), or None: "€0", "0,00 €" and "Free" cost nothing."""
+    for found in PRICE.finditer(text):
+        if re.sub(r"\D", "", found.group(0)).strip("0"):
+            return " ".join(found.group(0).split())
+    return None
+
+
+def _paid_choice(spec: ActionSpec, params: Any, target: Target, around: str) -> Assessment | None:
+    """A click or tick on something that costs money (its name, its row or the words beside it show a price)
+    adds a charge to the basket: that is a payment, so it asks every time, whatever the task was granted."""
+    name = " ".join(target.name.split())
+    if spec.name == "check" and not getattr(params, "checked", True):
+        return None
+    if DECLINES.match(name) or _opens_row(target) or (target.role == "link" and _navigates(target.href)):
+        # Saying no costs nothing; a row or a link opens a page where the real choice is made and judged.
+        return None
+    # The words beside a control price it only when its own name is no known command: "Add" beside
+    # "Priority boarding €12" buys it, while "Archive" in a row that mentions "$42" archives a mail.
+    plain = not (_WRITE.match(name) or _IRREVERSIBLE.match(name) or FORM_OPENERS.match(name) or SELECTS.match(name))
+    # A box ticked in a list's row picks that row (a mail, an order) for a toolbar; only its own label prices it.
+    if spec.name == "check" and target.context.startswith(("row", "listitem")):
+        plain = False
+    price = price_in(name) or (price_in(around) if plain else None)
+    if price is None:
+        return None
+    return Assessment(Risk.IRREVERSIBLE, f"{describe(target)} costs {price}; a paid choice is a payment")
+
+
+def assess(spec: ActionSpec, params: Any, target: Target | None, around: str = "") -> Assessment:
+    """The risk of running `spec` with `params` on `target` (the element its `ref` names, if any); `around` is
+    what the page writes beside the target (its row, its tooltip, the text next to it)."""
     base = Assessment(spec.risk, f"{spec.name} is a {spec.risk.value} action")
+    if spec.name in ("click", "check") and target is not None:
+        paid = _paid_choice(spec, params, target, around)
+        if paid is not None:
+            return paid
     if spec.name == "click" and target is not None:
         found = _click_risk(target)
         if getattr(params, "accept_dialog", False):
@@ -142,14 +200,20 @@ def assess(spec: ActionSpec, params: Any, target: Target | None) -> Assessment:
             return Assessment(Risk.LOCAL, f"{key} only moves focus or scrolls")
         return Assessment(Risk.WRITE, f"pressing {key} may trigger one of the page's shortcuts")
     if spec.name == "check" and target is not None:
+        if getattr(params, "checked", True) and DECLARATIONS.search(target.name):
+            return Assessment(Risk.IRREVERSIBLE, f"ticking {describe(target)} makes a declaration on your behalf")
         return Assessment(Risk.LOCAL, f"it only ticks {describe(target)}")
     return base
+
+
+def _opens_row(target: Target) -> bool:
+    return target.role == "clickable" and (target.tag == "tr" or target.context.startswith(("row", "table", "list")))
 
 
 def _click_risk(target: Target) -> Assessment:
     name = " ".join(target.name.split())
     what = describe(target)
-    if target.role == "clickable" and (target.tag == "tr" or target.context.startswith(("row", "table", "list"))):
+    if _opens_row(target):
         # A row of a list (a mail, an order) opens when clicked; its text is content, not a command, and any
         # change it tries is held by the write gate.
         return Assessment(Risk.READ, f"the {target.tag} row in {target.context} opens that item")

@@ -30,6 +30,12 @@ class Jobs:
             self._running.pop(task_id, None)
             await self._after(task_id)
 
+    async def finished(self, task_id: str) -> None:
+        """Wait until the task's job has ended (at once if it is not running)."""
+        job = self._running.get(task_id)
+        if job is not None:
+            await asyncio.wait([job])
+
     def is_running(self, task_id: str) -> bool:
         return task_id in self._running
 

@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urljoin
@@ -110,6 +110,8 @@ class WriteGate:
     egresses: Callable[[], dict[str, Egress]] = dict
     listeners: list[Callable[[GateEvent], None]] = field(default_factory=list)
     events: list[GateEvent] = field(default_factory=list)
+    # (task, text) -> text with that task's traveller values replaced by placeholders, before anything is kept.
+    redact: Callable[[str | None, str], str] = lambda _task, text: text
     _clearances: dict[str, Clearance] = field(default_factory=dict)
 
     async def install(self, context: BrowserContext) -> None:
@@ -137,6 +139,13 @@ class WriteGate:
         return self._clearances.get(task_id) if task_id else None
 
     def _record(self, event: GateEvent) -> None:
+        task = event.task_id
+        event = replace(
+            event,
+            url=self.redact(task, event.url),
+            detail=self.redact(task, event.detail),
+            body=self.redact(task, event.body) if event.body is not None else None,
+        )
         self.events.append(event)
         if event.kind == "blocked":
             log.warning("Write gate held %s %s for task %s: %s", event.method, event.url, event.task_id, event.detail)

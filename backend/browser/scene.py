@@ -19,11 +19,12 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 140
 MAX_ROWS = 1000
+MAX_PASSAGE = 600
 
 # One function per frame; `ref` may be null. Rows are what a person calls rows: table rows, list items, ARIA
 # rows and options; a row is "ticked" when a checkbox in it is checked, seen or not (a toolbar acts on all).
 SCENE_JS = """
-({ref, maxText, maxRows}) => {
+({ref, maxText, maxRows, maxPassage}) => {
   const squash = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const cut = (s) => { s = squash(s); return s.length > maxText ? s.slice(0, maxText - 1) + '…' : s; };
   const ROW = 'tr, li, [role=row], [role=listitem], [role=option], [role=article], article';
@@ -55,7 +56,8 @@ SCENE_JS = """
   const W = globalThis.__deputy;
   const held = ref && W && W.byMark && W.byMark.get(ref);
   const target = held && held.deref && held.deref();
-  let row = '', form = [], dialog = '', near = '';
+  let row = '', form = [], dialog = '', near = '', passage = '';
+  const PASSAGE = 'fieldset, section, article, form, dialog, [role=group], [role=region], [role=dialog]';
   if (target) {
     // A row a control acts on is an item of a list of things (a table row, or an item with a checkbox),
     // not a toolbar's list of buttons.
@@ -80,10 +82,29 @@ SCENE_JS = """
     // What the page writes beside the control about what it does ("staging 2.14.0 → production").
     const described = (target.getAttribute('aria-describedby') || '').split(/\\s+/)
       .map((id) => id && document.getElementById(id)).filter(Boolean).map((el) => squash(el.innerText));
-    const label = squash(target.innerText || target.value || '');
-    const box = target.parentElement;
-    const around = box ? squash(box.innerText).replace(label, '').trim() : '';
-    near = cut(described.join(' ') || (around.length > 0 && around.length <= 100 ? around : ''));
+    // Beside it means its own box's words, not the names of the other buttons there: "No thanks" sits next to
+    // "Add bags for €70" without costing anything.
+    const CONTROL = 'button, a, input, select, textarea, [role=button], [role=link]';
+    const words = (el) => el === target || (el.matches && el.matches(CONTROL + ', script, style, [hidden]')) ? ''
+      : el.nodeType === 3 ? el.textContent : Array.from(el.childNodes).map(words).join(' ');
+    const parent = target.parentElement;
+    const around = parent ? squash(words(parent)) : '';
+    const tip = squash(target.getAttribute('title') || '');
+    const beside = [around.length <= 100 ? around : '', tip !== squash(target.innerText) ? tip : '']
+      .filter(Boolean).join(' ');
+    near = cut(described.join(' ') || beside);
+    // The paragraph a box's tick agrees to: the words of the nearest fieldset or section that says more than
+    // the box's own label (a declaration's rules sit above the box, not in its label).
+    const labelled = squash(Array.from(target.labels || []).map((l) => l.innerText).join(' '));
+    const box = target.matches('input[type=checkbox], [role=checkbox], [role=switch]');
+    for (let c = box ? target.parentElement : null; c && c !== document.body; c = c.parentElement) {
+      if (!c.matches(PASSAGE)) continue;
+      const said = squash(words(c));
+      if (said.replace(labelled, '').trim().length >= 40) {
+        passage = said.length > maxPassage ? said.slice(0, maxPassage - 1) + '…' : said;
+        break;
+      }
+    }
     const d = target.closest('dialog, [role=dialog], [role=alertdialog]');
     if (d) {
       const title = d.getAttribute('aria-label') || (d.querySelector('h1,h2,h3,[role=heading]') || {}).innerText;
@@ -107,7 +128,8 @@ SCENE_JS = """
   const h = within(holder) || within(open) || within(document.querySelector('main, [role=main]'))
     || within(document.body);
   const heading = h ? cut(h.innerText) : '';
-  return JSON.stringify({selected, found: !!target, row, form, dialog, near, heading, title: cut(document.title)});
+  const title = cut(document.title);
+  return JSON.stringify({selected, found: !!target, row, form, dialog, near, passage, heading, title});
 }
 """
 
@@ -126,6 +148,7 @@ class Scene:
     form: list[FormValue] = field(default_factory=list)  # the target's form, as filled (secrets masked)
     dialog: str = ""  # the open dialog the target is in
     near: str = ""  # what the page says beside the target about it
+    passage: str = ""  # the text of the fieldset or section around it: what ticking a declaration agrees to
     heading: str = ""  # the page's main heading: the item open on it
     title: str = ""
 
@@ -138,7 +161,8 @@ async def scene_of(page: Page, ref: str | None) -> Scene:
     top: dict[str, Any] = {}
     for path, world in await worlds_of(page):
         try:
-            raw = await run(world, SCENE_JS, {"ref": ref, "maxText": MAX_TEXT, "maxRows": MAX_ROWS})
+            limits = {"maxText": MAX_TEXT, "maxRows": MAX_ROWS, "maxPassage": MAX_PASSAGE}
+            raw = await run(world, SCENE_JS, {"ref": ref, **limits})
         except (WorldGone, PlaywrightError) as error:  # a frame gone: it has no scene to add
             log.debug("No scene from frame %r: %s", path, error)
             continue
@@ -153,6 +177,7 @@ async def scene_of(page: Page, ref: str | None) -> Scene:
         form=[FormValue(v["label"], v["value"], bool(v["secret"])) for v in around.get("form", [])],
         dialog=around.get("dialog", ""),
         near=around.get("near", ""),
+        passage=around.get("passage", ""),
         heading=top.get("heading", ""),
         title=top.get("title", ""),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.async_api import Page
 
+from backend.browser.masking import paint_over, secret_boxes
 from backend.browser.snapshot import resolve
 
 OUTLINE_COLOUR = (255, 0, 128)
@@ -40,9 +41,12 @@ class TargetNotVisible(RuntimeError):
     """The element exists but has no box on screen to photograph (hidden, or zero size)."""
 
 
-async def highlighted_screenshot(page: Page, ref: str, path: Path, *, margin: int = 160, rows: bool = False) -> Path:
+async def highlighted_screenshot(
+    page: Page, ref: str, path: Path, *, margin: int = 160, rows: bool = False, hide: list[str] | None = None
+) -> Path:
     """Save a PNG of the viewport around `ref`'s element, cropped to it plus `margin`, with it outlined; with
-    `rows`, the crop also takes in the ticked rows in view, each marked.
+    `rows`, the crop also takes in the ticked rows in view, each marked. Fields and text showing any of
+    `hide` (a traveller's identifying values) are blacked out.
 
     The element is scrolled into view first; an element inside an iframe is found and framed in page
     coordinates. Raises StaleRef when the ref is not on the page, TargetNotVisible when it has no box.
@@ -71,6 +75,7 @@ async def highlighted_screenshot(page: Page, ref: str, path: Path, *, margin: in
         type="png", scale="css", clip={"x": left, "y": top, "width": right - left, "height": bottom - top}
     )
     image = Image.open(io.BytesIO(png)).convert("RGB")
+    paint_over(image, await secret_boxes(page, hide or []), left, top)
     draw = ImageDraw.Draw(image)
     for x, y, w, h in marked:
         draw.rectangle((x - left, y - top, x + w - left - 1, y + h - top - 1), outline=ROW_COLOUR, width=ROW_WIDTH)

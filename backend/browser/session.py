@@ -14,6 +14,7 @@ from backend.browser.egress import Egress
 from backend.browser.flags import CHROMIUM_ARGS
 from backend.browser.gate import WriteGate
 from backend.browser.tab import Tab
+from backend.traveller.placeholders import Personal
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,11 @@ class BrowserSession:
         self._tabs: dict[str, Tab] = {}
         # Per task, not per tab: a browser restart reopens tabs but must not forget what a task read or typed.
         self._egress: dict[str, Egress] = {}
+        self._personal: dict[str, Personal] = {}  # travellers lent to a task (check-in), by task
         self._lock = asyncio.Lock()
         gate.task_of = self.task_of
         gate.egresses = lambda: self._egress
+        gate.redact = self._redact
 
     @property
     def running(self) -> bool:
@@ -102,7 +105,7 @@ class BrowserSession:
         assert self._context is not None
         page = await self._context.new_page()
         page.on("crash", self._on_crash)
-        tab = Tab(task_id, page, self._egress.setdefault(task_id, Egress()))
+        tab = Tab(task_id, page, self._egress.setdefault(task_id, Egress()), personal=self._personal.get(task_id))
         self._tabs[task_id] = tab
         return tab
 
@@ -121,6 +124,17 @@ class BrowserSession:
                 return tab
             return await self._open_tab(task_id)
 
+    def lend(self, task_id: str, personal: Personal) -> None:
+        """Let `task_id` fill these travellers' details through placeholders, until its tab closes."""
+        self._personal[task_id] = personal
+        tab = self._tabs.get(task_id)
+        if tab is not None:
+            tab.personal = personal
+
+    def _redact(self, task_id: str | None, text: str) -> str:
+        personal = self._personal.get(task_id or "")
+        return personal.redact(text) if personal else text
+
     def task_of(self, page: Page) -> str | None:
         for task_id, tab in self._tabs.items():
             if page in tab.pages:
@@ -129,6 +143,7 @@ class BrowserSession:
 
     async def close_tab(self, task_id: str) -> None:
         self._egress.pop(task_id, None)
+        self._personal.pop(task_id, None)
         tab = self._tabs.pop(task_id, None)
         if tab is not None:
             await tab.close()

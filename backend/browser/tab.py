@@ -5,26 +5,33 @@ Actions never touch Playwright: they call these methods, which keep every Playwr
 
 import asyncio
 import contextlib
+import io
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+from PIL import Image
 from playwright.async_api import Download, Locator, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from backend.browser.egress import Egress
+from backend.browser.masking import paint_over, secret_boxes
 from backend.browser.scene import Scene, scene_of
 from backend.browser.screenshot import highlighted_screenshot
 from backend.browser.snapshot import ElementInfo, Snapshot, resolve, take_snapshot
+from backend.policy.provenance import in_scope, site_of
+from backend.traveller.placeholders import FillRefused, Personal, mentions_placeholder
 
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_MS = 8000
 SETTLE_QUIET_S = 0.3
 SETTLE_MAX_S = 3.0
+# Roles of the fields a traveller's details may be filled into.
+FILLABLE_ROLES = frozenset({"textbox", "combobox", "spinbutton", "searchbox", "listbox"})
 
 
 class BrowserActionError(Exception):
@@ -37,6 +44,8 @@ class Tab:
     page: Page
     egress: Egress = field(default_factory=Egress)  # the task's scope, and what this tab typed and read
     pages: list[Page] = field(default_factory=list)
+    # The travellers lent to this task: placeholders are filled here, and their values never read back.
+    personal: Personal | None = None
     last_snapshot: Snapshot | None = None
     _inflight: int = 0
     _last_activity: float = 0.0
@@ -87,13 +96,43 @@ class Tab:
             await asyncio.sleep(0.05)
 
     async def snapshot(self, expand: list[str] | None = None) -> Snapshot:
-        self.last_snapshot = await take_snapshot(self.page, expand=expand or ())
-        self.egress.taint.read(self.last_snapshot.text)
+        snapshot = await take_snapshot(self.page, expand=expand or ())
+        self.egress.taint.read(snapshot.text)
+        self.last_snapshot = self._redacted(snapshot)
         return self.last_snapshot
+
+    def redact(self, text: str) -> str:
+        """`text` with every identifying value of the lent travellers replaced by its placeholder."""
+        return self.personal.redact(text) if self.personal else text
+
+    def _redacted(self, snapshot: Snapshot) -> Snapshot:
+        if self.personal is None:
+            return snapshot
+        elements = {
+            ref: replace(e, name=self.redact(e.name), states={k: self._redact_state(v) for k, v in e.states.items()})
+            for ref, e in snapshot.elements.items()
+        }
+        return replace(snapshot, text=self.redact(snapshot.text), elements=elements)
+
+    def _redact_state(self, value: str | bool) -> str | bool:
+        return self.redact(value) if isinstance(value, str) else value
 
     async def scene(self, ref: str | None) -> Scene:
         """What an action on `ref` acts on: its row, the ticked rows (seen or not), its form, dialog, heading."""
-        return await scene_of(self.page, ref)
+        scene = await scene_of(self.page, ref)
+        if self.personal is None:
+            return scene
+        return replace(
+            scene,
+            selected=[self.redact(row) for row in scene.selected],
+            row=self.redact(scene.row),
+            form=[replace(v, label=self.redact(v.label), value=self.redact(v.value)) for v in scene.form],
+            dialog=self.redact(scene.dialog),
+            near=self.redact(scene.near),
+            passage=self.redact(scene.passage),
+            heading=self.redact(scene.heading),
+            title=self.redact(scene.title),
+        )
 
     async def tick_rows(self, rows: list[str]) -> bool:
         """Tick exactly the rows that read as `rows` (after a restart, to restore what an approval acts on)."""
@@ -137,7 +176,7 @@ class Tab:
         except PlaywrightTimeout:
             raise BrowserActionError(f"Timed out trying to {what}: the element may be hidden or disabled.") from None
         except PlaywrightError as error:
-            raise BrowserActionError(f"Could not {what}: {error.message.splitlines()[0]}") from None
+            raise BrowserActionError(f"Could not {what}: {self.redact(error.message.splitlines()[0])}") from None
 
     async def navigate(self, url: str) -> None:
         await self._do(f"open {url}", self.page.goto(url, timeout=15000))
@@ -153,8 +192,33 @@ class Tab:
     async def click(self, ref: str) -> None:
         await self._do(f"click {ref}", (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS))
 
+    async def _personal_value(self, ref: str, locator: Locator, text: str) -> str:
+        """The text with its placeholders filled, if this field on this site may receive them; else the
+        refusal, whose message holds no value."""
+        if not mentions_placeholder(text):
+            return text
+        if self.personal is None:
+            raise BrowserActionError("This task has no traveller details to fill; placeholders work in check-in tasks.")
+        element = self.element(ref)
+        if element.role not in FILLABLE_ROLES:
+            raise BrowserActionError(f"{ref} is a {element.role}, not a field for a traveller's details.")
+        try:
+            here = await locator.evaluate("(el) => el.ownerDocument.location.href", timeout=ACTION_TIMEOUT_MS)
+        except PlaywrightError:
+            here = self.page.url
+        site = site_of(here)
+        if not self.egress.scoped or not in_scope(site, self.egress.scope):
+            raise BrowserActionError(f"Deputy fills traveller details only on this task's sites, not on {site}.")
+        try:
+            value = self.personal.fill(text, element.name)
+        except FillRefused as refused:
+            raise BrowserActionError(str(refused)) from None
+        log.info("Task %s: filled traveller details into %s on %s.", self.task_id, ref, site)
+        return value
+
     async def type_text(self, ref: str, text: str, submit: bool) -> None:
         locator = await self._locator(ref)
+        text = await self._personal_value(ref, locator, text)
         self.egress.taint.typed(text)
         await self._do(f"type into {ref}", locator.fill(text, timeout=ACTION_TIMEOUT_MS))
         if submit:
@@ -162,16 +226,19 @@ class Tab:
 
     async def select_option(self, ref: str, values: list[str]) -> list[str]:
         locator = await self._locator(ref)
+        asked = list(values)
+        values = [await self._personal_value(ref, locator, value) for value in values]
         for value in values:
             self.egress.taint.typed(value)
         try:
-            return await locator.select_option(values, timeout=ACTION_TIMEOUT_MS)
+            return [self.redact(v) for v in await locator.select_option(values, timeout=ACTION_TIMEOUT_MS)]
         except PlaywrightError:
             try:
-                return await locator.select_option(label=values, timeout=ACTION_TIMEOUT_MS)
+                chosen = await locator.select_option(label=values, timeout=ACTION_TIMEOUT_MS)
+                return [self.redact(v) for v in chosen]
             except PlaywrightError as error:
                 raise BrowserActionError(
-                    f"Could not select {values} in {ref}: {error.message.splitlines()[0]}"
+                    f"Could not select {asked} in {ref}: {self.redact(error.message.splitlines()[0])}"
                 ) from None
 
     async def set_checked(self, ref: str, checked: bool) -> None:
@@ -213,7 +280,7 @@ class Tab:
         locator = await self._locator(ref) if ref else self.page.locator("body")
         text = (await locator.inner_text(timeout=ACTION_TIMEOUT_MS))[:max_chars]
         self.egress.taint.read(text)
-        return text
+        return self.redact(text)
 
     async def extract_table(self, ref: str | None) -> list[list[str]]:
         locator = await self._locator(ref) if ref else self.page.locator("table").first
@@ -229,7 +296,7 @@ class Tab:
         except PlaywrightError as error:
             raise BrowserActionError(f"No table found: {error.message.splitlines()[0]}") from None
         self.egress.taint.read("\n".join(" ".join(row) for row in rows))
-        return rows
+        return [[self.redact(cell) for cell in row] for row in rows]
 
     async def wait_for_text(self, text: str, timeout_s: float) -> bool:
         try:
@@ -240,10 +307,14 @@ class Tab:
 
     async def screenshot(self, path: Path, ref: str | None = None, rows: list[str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
+        hide = [value for value, _ in self.personal.secrets()] if self.personal else []
         if ref:
             self.element(ref)
-            return await highlighted_screenshot(self.page, ref, path, rows=bool(rows))
-        await self.page.screenshot(path=path)
+            return await highlighted_screenshot(self.page, ref, path, rows=bool(rows), hide=hide)
+        png = await self.page.screenshot(type="png", scale="css")
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        paint_over(image, await secret_boxes(self.page, hide))
+        image.save(path, format="PNG")
         return path
 
     async def request(self, method: str, url: str, body: dict[str, object]) -> int:

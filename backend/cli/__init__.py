@@ -3,7 +3,15 @@
 Errors a person can cause print a readable message, never a traceback.
 """
 
-from backend.cli import clients, recipes, schedule, server, work  # noqa: F401  (each module adds its commands to `app`)
+from backend.cli import (  # noqa: F401  (each module adds its commands to `app`)
+    clients,
+    profile,
+    recipes,
+    schedule,
+    server,
+    trips,
+    work,
+)
 from backend.cli.app import app, main
 
 __all__ = ["app", "main"]

@@ -25,6 +25,7 @@ from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # no
 from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
+from backend.models.trip import Trip, TripPublic  # noqa: E402
 from backend.models.usage import ModelCall  # noqa: E402
 
 __all__ = [
@@ -55,5 +56,7 @@ __all__ = [
     "TaskCreate",
     "TaskPublic",
     "TaskStatus",
+    "Trip",
+    "TripPublic",
     "UserRule",
 ]

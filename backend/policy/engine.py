@@ -171,7 +171,9 @@ def _by_risk(p: Proposal, ctx: PolicyContext) -> Decision:
     if ctx.unattended:
         # A grant given while watching does not cover runs nobody watches, unless it says so.
         granted = [g for g in granted if g.get("unattended") is True]
-    if any(g.get("action") == p.action and g.get("kind") == p.kind for g in granted):
+    # A grant of kind "*" covers every write of that action on the task's sites (a check-in's form steps);
+    # irreversible ones asked above, and leaving the sites asks in _scope.
+    if any(g.get("action") == p.action and g.get("kind") in (p.kind, "*") for g in granted):
         return Decision(Verdict.ALLOW, f"Allowed: you allowed {p.kind!r} for this task ({why}).")
     if ctx.unattended:
         return Decision(Verdict.ASK, f"Queued for your approval: {why}, and nobody is watching this scheduled run.")

@@ -22,6 +22,8 @@ SUBMITTERS = {"button", "link", "menuitem"}
 
 def objects_of(scene: Scene, element: ElementInfo | None, risk: Risk) -> list[str]:
     """What an action acts on, as a person would list it."""
+    if element is not None and element.role in ("checkbox", "switch") and scene.passage and risk is Risk.IRREVERSIBLE:
+        return [scene.passage]  # a declaration: the person reads what the tick agrees to
     if element is not None and scene.row and element.role != "checkbox":
         return [scene.row]  # a control in a row acts on that row
     if scene.selected and risk.rank >= Risk.WRITE.rank:

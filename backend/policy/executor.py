@@ -212,14 +212,16 @@ class Executor:
             if tab.last_snapshot is None:
                 await tab.snapshot()
             element = tab.element(ref)
-        assessment = assess(spec, params, element)
+        # The scene comes first when there is a target: a price beside it makes the choice a payment.
+        scene = await tab.scene(ref) if ref else Scene()
+        assessment = assess(spec, params, element, " ".join(filter(None, (scene.row, scene.near))))
         dumped = params.model_dump(mode="json", exclude_none=True)
         egress, why = "free", ""
         if spec.name == "navigate":
             judged = tab.egress.judge(dumped["url"])
             egress, why = judged.verdict, judged.reason
-        wants_scene = assessment.risk.rank >= Risk.WRITE.rank or egress != "free" or ref
-        scene = await tab.scene(ref) if wants_scene else Scene()
+        if not ref and (assessment.risk.rank >= Risk.WRITE.rank or egress != "free"):
+            scene = await tab.scene(None)
         evidence = evidence_for(spec, dumped, element, scene, assessment.risk)
         target = None
         if element is not None:

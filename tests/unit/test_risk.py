@@ -35,6 +35,8 @@ def element(
 
 
 CLICKS = [
+    # The last step of another airline's check-in
+    (element("Complete check-in", form_method="post", form_action="/finalise"), Risk.IRREVERSIBLE),
     # Demo Mail
     (element("Archive", context="toolbar"), Risk.WRITE),
     (element("Move to Trash", context="toolbar"), Risk.WRITE),
@@ -274,3 +276,56 @@ def test_actions_without_a_target_keep_their_base_risk() -> None:
     found = assess(navigate, navigate.validate({"url": "https://example.com/"}), None)
     assert found.risk is Risk.READ
     assert "navigate" in found.reason
+
+
+PAID = [
+    # (name, what the page writes beside it, role): each costs money, so it asks whatever the task granted.
+    ("Add bags for €70.00", "", "button"),
+    ("Seat 12A, window, extra legroom, €18.00", "", "button"),
+    ("A", "Seat 2A, €24.00", "button"),  # an unlabelled seat priced only by its tooltip
+    ("Add", "Priority boarding + USD 12.50 per person", "button"),
+    ("Select", "Row 7 seat C, aisle | 18,00 €", "button"),
+    ("Fast track at security ¥1,200", "", "checkbox"),
+    ("Row 3 seat F, window, £9", "", "radio"),
+]
+FREE = [
+    ("No thanks", "Add bags for €70.00", "button"),  # saying no beside an offer
+    ("Seat 14A, window, free", "", "button"),
+    ("Row 12 seat A, window, free", "", "button"),
+    ("Seat 4C, aisle, €0.00", "", "button"),
+    ("Continue", "Seat charges €0.00", "button"),
+    ("Archive", "Invoice #4711 | $42.00 due", "button"),  # a known command in a row that mentions money
+    ("Remove", "Checked bag, 23 kg €35.00", "button"),
+    ("Gate B21, 14:30", "", "button"),
+]
+
+
+@pytest.mark.parametrize(("name", "around", "role"), PAID, ids=[n for n, _, _ in PAID])
+def test_a_priced_choice_is_a_payment_and_always_asks(name: str, around: str, role: str) -> None:
+    action = registry.get("check" if role in ("checkbox", "radio") else "click")
+    target = element(name, role=role, tag="input" if role in ("checkbox", "radio") else "button")
+    found = assess(action, action.validate({"ref": "e1"}), target, around)
+    assert found.risk is Risk.IRREVERSIBLE, found.reason
+    assert "a paid choice is a payment" in found.reason
+
+
+@pytest.mark.parametrize(("name", "around", "role"), FREE, ids=[n for n, _, _ in FREE])
+def test_a_free_or_declining_choice_is_not_a_payment(name: str, around: str, role: str) -> None:
+    click = registry.get("click")
+    found = assess(click, click.validate({"ref": "e1"}), element(name, role=role), around)
+    assert "a paid choice" not in found.reason, found.reason
+
+
+def test_ticking_a_list_row_that_mentions_money_only_selects_it() -> None:
+    check = registry.get("check")
+    box = element("Select", role="checkbox", tag="input", context='row "ShopMart — Save $20 today"')
+    found = assess(check, check.validate({"ref": "e1"}), box, "ShopMart | Save $20 today")
+    assert found.risk is Risk.LOCAL, found.reason
+
+
+def test_a_priced_link_or_list_row_only_opens_a_page() -> None:
+    click = registry.get("click")
+    link = element("Deluxe room from $120 a night", role="link", tag="a", href="/rooms/deluxe")
+    assert assess(click, click.validate({"ref": "e1"}), link).risk is Risk.READ
+    row = element("Receipt from Acme — $42.00", role="clickable", tag="tr")
+    assert assess(click, click.validate({"ref": "e1"}), row).risk is Risk.READ

@@ -19,6 +19,7 @@ from backend.agent.llm import ModelClient, ModelUnavailable
 from backend.browser.snapshot import UNTRUSTED_CLOSE, UNTRUSTED_OPEN
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
 from backend.ledger.pricing import worst_case_cost
+from backend.skills.checkin.trips import TripFacts
 from backend.skills.mail.rules import Seen
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,9 @@ Answer with JSON only: {{"m": [{{"i": N, "c": CATEGORY, "a": ACTION, "s": SUMMAR
 item per message, where i is the message number, c one of {", ".join(CATEGORIES)}, a one of archive, \
 mark_read, star, label, draft_reply, unsubscribe, none (archive: done with it; star: needs the owner; \
 unsubscribe: unwanted bulk mail; none: leave it), s a summary of at most 12 words, and x empty, or why the \
-message is suspicious in at most 12 words."""
+message is suspicious in at most 12 words. For a flight booking or its confirmation (category travel) add \
+"t": {{"code": BOOKING CODE, "airline": NAME, "flight": e.g. "DA 233", "departs": ISO 8601 time with its UTC \
+offset, "passengers": [FULL NAMES]}}, only with what the message states."""
 
 
 class Verdict(BaseModel):
@@ -54,6 +57,7 @@ class Verdict(BaseModel):
     a: Suggested
     s: str = Field(max_length=200)
     x: str = Field("", max_length=200)
+    t: TripFacts | None = None  # a flight booking's facts, for travel mail only
 
     @property
     def suspicious(self) -> bool:
@@ -98,8 +102,13 @@ def parse(text: str, asked: set[int]) -> tuple[dict[int, Verdict], int]:
         try:
             verdict = Verdict.model_validate(item)
         except ValidationError:
-            dropped += 1
-            continue
+            # Booking facts off their shape lose the trip, not the message's sorting.
+            trimmed = {k: v for k, v in item.items() if k != "t"} if isinstance(item, dict) else item
+            try:
+                verdict = Verdict.model_validate(trimmed)
+            except ValidationError:
+                dropped += 1
+                continue
         if verdict.i not in asked or verdict.i in verdicts:
             dropped += 1
             continue

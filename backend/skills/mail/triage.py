@@ -32,6 +32,7 @@ from backend.policy.audit import AuditLog, account
 from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
 from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
+from backend.skills.checkin.trips import keep_trip
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
 from backend.skills.mail.profiles import profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
@@ -248,7 +249,10 @@ class Triage:
                 result.by_reader += 1
                 if verdict.suspicious:
                     result.flagged.append((row, verdict.x.strip()))
-                elif verdict.a in RUNNABLE and not _done_already(verdict.a, row):
+                    continue
+                if verdict.c == "travel" and verdict.t is not None:
+                    keep_trip(self.engine, verdict.t, row.key, self.clock.now())
+                if verdict.a in RUNNABLE and not _done_already(verdict.a, row):
                     result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
                 elif verdict.a in ("unsubscribe", "draft_reply"):
                     result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))

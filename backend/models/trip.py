@@ -1,0 +1,50 @@
+"""Trips found in mail: a flight booking, its travellers and when its check-in window opens."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+DEFAULT_WINDOW_HOURS = 24
+
+
+class Trip(SQLModel, table=True):
+    __tablename__ = "trip"
+    __table_args__ = (UniqueConstraint("booking_code", "flight"),)
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    booking_code: str = SQLField(index=True, max_length=8)
+    airline: str = SQLField(max_length=60)
+    flight: str = SQLField(max_length=8)
+    departs_at: datetime
+    passengers: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # How long before departure the airline opens check-in; airlines differ, so it is the trip's own.
+    window_hours: int = SQLField(default=DEFAULT_WINDOW_HOURS, ge=1, le=240)
+    found_in: str = SQLField(default="", max_length=200)  # the message it came from, as triage keys it
+    found_at: datetime
+    offered_at: datetime | None = None  # when "Check in" was offered, once the window opened
+
+    @property
+    def window_opens(self) -> datetime:
+        return self.departs_at - timedelta(hours=self.window_hours)
+
+
+class TripPublic(BaseModel):
+    id: int
+    booking_code: str
+    airline: str
+    flight: str
+    departs_at: datetime
+    passengers: list[str]
+    window_hours: int
+    window_opens: datetime
+    offered_at: datetime | None
+
+    @classmethod
+    def of(cls, trip: Trip) -> "TripPublic":
+        # Attribute by attribute, so a row expired by a commit is loaded again rather than read half empty.
+        fields: dict[str, Any] = {name: getattr(trip, name) for name in cls.model_fields if name != "window_opens"}
+        return cls(**fields, window_opens=trip.window_opens)
