@@ -25,6 +25,7 @@ EVENT_TYPES = (
     "usage.recorded",
     "state.changed",
     "client.revoked",
+    "rule.retired",
 )
 
 

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -38,6 +39,9 @@ from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
 from backend.tasks import interrupt_unfinished
 
+if TYPE_CHECKING:
+    from backend.skills.mail.learning import Learner
+
 log = logging.getLogger(__name__)
 
 
@@ -52,6 +56,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.ledger.budgets import Book
     from backend.policy.audit import AuditLog, gate_recorder
     from backend.policy.executor import Executor
+    from backend.skills.mail.learning import Learner
     from backend.skills.mail.reader import Reader
     from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
@@ -73,7 +78,10 @@ def start_agent_parts(ctx: AppContext) -> None:
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     small = ModelClient(key, ctx.settings.triage_model, ctx.settings.anthropic_base_url) if key else None
     reader = Reader(small, ctx.book) if small else None
-    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader)
+    learner = Learner(ctx.engine, ctx.approvals, audit, ctx.bus, ctx.clock)
+    ctx.triage = Triage(
+        ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader, learner
+    )
     ctx.approvals.runners["batch"] = ctx.triage.run_later
     if not key:
         ctx.agent_unavailable = NO_KEY_MESSAGE
@@ -92,6 +100,13 @@ def start_agent_parts(ctx: AppContext) -> None:
         AgentSettings(),
     )
     ctx.runner = TaskRunner(agent)
+
+
+def _rule_learner(ctx: AppContext) -> "Learner":
+    from backend.policy.audit import AuditLog
+    from backend.skills.mail.learning import Learner
+
+    return Learner(ctx.engine, ctx.approvals, AuditLog(ctx.engine, ctx.clock), ctx.bus, ctx.clock)
 
 
 async def _warm(ctx: AppContext) -> None:
@@ -126,6 +141,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.loop = asyncio.get_running_loop()
         ctx.bus.bind(ctx.loop)
         ctx.approvals.bind(ctx.loop)
+        # A proposed mail rule, once approved, is saved by the learner: it needs no browser and no model.
+        ctx.approvals.runners["rule"] = _rule_learner(ctx).save
         start_agent_parts(ctx)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).

@@ -20,7 +20,8 @@ from backend.models.approval import (  # noqa: E402
 )
 from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
-from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
+from backend.models.rule import PlainRule, RuleCreate, RuleKind, RulePatch, RulePublic, UserRule  # noqa: E402
+from backend.models.seen_mail import SeenMail  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
 from backend.models.usage import ModelCall  # noqa: E402
@@ -39,10 +40,13 @@ __all__ = [
     "PairRequest",
     "PairResponse",
     "PairingCode",
+    "PlainRule",
     "RejectBody",
     "RuleCreate",
     "RuleKind",
+    "RulePatch",
     "RulePublic",
+    "SeenMail",
     "StatePublic",
     "StateUpdate",
     "Task",

@@ -10,6 +10,7 @@ execution owns the gate and the audit of what ran, skills (through their registr
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -78,6 +79,8 @@ class Executor:
         self.lifecycle = lifecycle or Lifecycle(engine, bus, clock)
         self.audit = AuditLog(engine, clock)
         self.execution = Execution(engine, browser, bus, clock, self.audit, files_dir, self._undo_for)
+        # Told (record id, task id) after each undo: a skill may learn from what the user takes back.
+        self.undo_listeners: list[Callable[[int, str], None]] = []
         for known in self.skills.known_writes():
             if known not in browser.gate.known_writes:
                 browser.gate.known_writes.append(known)
@@ -366,4 +369,6 @@ class Executor:
         self.audit.append(
             task_id, "undo", by, action=record.action, undoes=audit_id, reason=f"Undid record {audit_id}."
         )
+        for listener in self.undo_listeners:
+            listener(audit_id, task_id)
         return last

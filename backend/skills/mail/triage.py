@@ -26,13 +26,15 @@ from backend.agent.runner import Jobs
 from backend.browser.session import BrowserSession
 from backend.clock import Clock
 from backend.events import EventBus
-from backend.models import ApprovalStatus, RuleKind, Task, TaskStatus, UserRule
+from backend.models import ApprovalStatus, AuditRecord, RuleKind, Task, TaskStatus, UserRule
 from backend.models.task import ENDED_TASK
 from backend.policy.audit import AuditLog, account
 from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
 from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
+from backend.skills.mail.labels import covers, label_choice, label_control
+from backend.skills.mail.learning import Learner, remember_seen
 from backend.skills.mail.profiles import Profile, profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
 from backend.skills.mail.rules import ACTION_WORDS, MailRule, first_match
@@ -45,8 +47,8 @@ MAX_PAGES = 6
 MESSAGES_PER_CALL = 50
 # The words of a control's kind that a batch of each verb covers (checked by the executor).
 COVERS = {"archive": ["archive"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
-RUNNABLE = tuple(COVERS)
-NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star"}
+RUNNABLE = (*COVERS, "label")
+NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star", "label": "Label"}
 
 
 def is_triage(instruction: str) -> bool:
@@ -59,6 +61,7 @@ class Planned:
     verb: str
     why: str  # "rule 3" or "the reader: newsletters"
     rule_id: int | None = None
+    label: str | None = None  # for "label": the label's name, from a rule or the reader's fixed categories
 
 
 @dataclass
@@ -85,11 +88,12 @@ def saved_rules(engine: Engine) -> list[tuple[int, MailRule]]:
     return rules
 
 
-def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
+def batch_sentence(verb: str, items: list[dict[str, str]], label: str | None = None) -> str:
     kinds = Counter(item.get("category", "") for item in items)
     kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
     noun = f"{kind} messages" if kind and count == len(items) else "messages"
-    return f"{NOUNS[verb]} {len(items)} {noun}"
+    said = f"{NOUNS[verb]} {len(items)} {noun}"
+    return f"{said} '{label}'" if verb == "label" and label else said
 
 
 @dataclass
@@ -104,11 +108,14 @@ class Triage:
     bus: EventBus
     clock: Clock
     reader: Reader | None = None
+    learner: Learner | None = None  # proposes rules from approvals, retires rules the user undoes
 
     # ---- a task ------------------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         self.jobs = Jobs(self._guarded, self.browser.close_tab)
+        if self.learner is not None:
+            self.executor.undo_listeners.append(self.learner.undone)
 
     def start(self, task_id: str) -> None:
         self.jobs.start(task_id)
@@ -215,12 +222,24 @@ class Triage:
             if rule.action == "mark_read" and not row.unread:
                 continue
             if rule.action in RUNNABLE:
-                result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id))
+                result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id, rule.label))
             else:
                 result.suggested.append((row, f"{ACTION_WORDS[rule.action]} '{rule.label}' (rule {rule_id})"))
-        if self.reader is None:
-            result.waiting = [row for _, row in rest]
+        read: dict[str, tuple[str, bool]] = {}
+        try:
+            if self.reader is None:
+                result.waiting = [row for _, row in rest]
+                return result
+            await self._read(task_id, rest, result, read)
             return result
+        finally:
+            remember_seen(self.engine, self.clock, rows, read)
+
+    async def _read(
+        self, task_id: str, rest: list[tuple[int, Row]], result: Sorted, read: dict[str, tuple[str, bool]]
+    ) -> None:
+        """The reader's verdicts on what no rule covered, a page of messages per call."""
+        assert self.reader is not None
         for start in range(0, len(rest), MESSAGES_PER_CALL):
             chunk = rest[start : start + MESSAGES_PER_CALL]
             try:
@@ -236,13 +255,16 @@ class Triage:
                     result.waiting.append(row)
                     continue
                 result.by_reader += 1
+                read[row.key] = (verdict.c, verdict.suspicious)
                 if verdict.suspicious:
                     result.flagged.append((row, verdict.x.strip()))
+                elif verdict.a == "label":
+                    # The label is the reader's category, from a fixed list: never words the reader wrote.
+                    result.planned.append(Planned(row, "label", f"the reader: {verdict.c}", label=verdict.c.title()))
                 elif verdict.a in RUNNABLE and not (verdict.a == "mark_read" and not row.unread):
                     result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
                 elif verdict.a in ("unsubscribe", "draft_reply"):
                     result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
-        return result
 
     def _report(self, total: int, result: Sorted) -> str:
         parts = [f"Read {total} messages: {result.by_rules} sorted by your rules (no model call)"]
@@ -275,11 +297,11 @@ class Triage:
     # ---- batches -----------------------------------------------------------------------------------
 
     def _propose_batches(self, task_id: str, planned: list[Planned], url: str) -> list[str]:
-        by_verb: dict[str, list[Planned]] = {}
+        by_verb: dict[tuple[str, str | None], list[Planned]] = {}
         for plan in planned[:MAX_DESTRUCTIVE_PER_TASK]:
-            by_verb.setdefault(plan.verb, []).append(plan)
+            by_verb.setdefault((plan.verb, plan.label if plan.verb == "label" else None), []).append(plan)
         ids = []
-        for verb, plans in by_verb.items():
+        for (verb, label), plans in by_verb.items():
             for start in range(0, len(plans), MAX_ITEMS_PER_ACTION):
                 chunk = plans[start : start + MAX_ITEMS_PER_ACTION]
                 items = [
@@ -290,16 +312,19 @@ class Triage:
                         "why": p.why,
                         "category": p.why.split(": ", 1)[1] if p.rule_id is None else "",
                         "rule_id": p.rule_id,
+                        **({"label": label} if label else {}),
                     }
                     for p in chunk
                 ]
-                summary = batch_sentence(verb, items)
+                summary = batch_sentence(verb, items, label)
+                covered = covers(label) if verb == "label" and label else COVERS[verb]
+                extra = {"label": label} if label else {}
                 approval = self.approvals.create(
                     Draft(
                         task_id=task_id,
                         kind="batch",
                         action=verb,
-                        params={"verb": verb, "covers": COVERS[verb], "url": url, "items": items, "exclude": []},
+                        params={"verb": verb, "covers": covered, "url": url, "items": items, "exclude": [], **extra},
                         summary=summary,
                         objects=[f"{i['sender']}: {i['subject']} ({i['date']})".replace(" ()", "") for i in items],
                         policy_reason=f"Needs your approval: {summary.lower()}; untick any you want left alone.",
@@ -345,6 +370,8 @@ class Triage:
         done, failed = 0, []
         for item in chosen:
             why = await self._act_on(task_id, str(params["url"]), verb, item, batch_id)
+            if not why and item.get("rule_id") is not None:
+                self._applied(task_id, batch_id, int(item["rule_id"]))
             if why:
                 failed.append(f"{item['subject']!r}: {why}")
             else:
@@ -353,6 +380,26 @@ class Triage:
         if failed:
             said += "; not done: " + "; ".join(failed)
         lifecycle.finish(batch_id, ApprovalStatus.EXECUTED, ("Done: " if not failed else "Partly done: ") + said)
+        if self.learner is not None and done:
+            self.learner.after_batch(batch_id)
+
+    def _applied(self, task_id: str, batch_id: str, rule_id: int) -> None:
+        """Tie the change just recorded to the rule that caused it, so undoing it counts against the rule."""
+        with Session(self.engine) as session:
+            last = session.exec(
+                select(AuditRecord)
+                .where(AuditRecord.approval_id == batch_id, AuditRecord.kind == "executed")
+                .order_by(col(AuditRecord.id).desc())
+            ).first()
+        if last is not None and last.undo is not None:
+            self.audit.append(
+                task_id,
+                "rule_applied",
+                "triage",
+                reason=f"rule {rule_id} did this",
+                detail={"rule_id": rule_id, "record": last.id},
+                approval_id=batch_id,
+            )
 
     async def _act_on(self, task_id: str, url: str, verb: str, item: dict[str, Any], batch_id: str) -> str:
         """Do `verb` to the message `item`, alone; '' when done, else why not."""
@@ -368,12 +415,35 @@ class Triage:
         ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin=origin)
         if ticked.status != "done":
             return ticked.message
+        if verb == "label":
+            return await self._label(task_id, row.box, str(item.get("label") or ""), batch_id)
         page = await self._page(task_id, profile)
         control = page.controls.get(verb)
         if control is None:
             await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin=origin)
             return f"this site shows no control to {NOUNS[verb].lower()}"
         outcome = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
+        return "" if outcome.status == "done" else outcome.message
+
+    async def _label(self, task_id: str, box: str, label: str, batch_id: str) -> str:
+        """Label the ticked row through the site's own label control and the label's own menu item."""
+        origin = "triage"
+        tab = await self.browser.tab(task_id)
+        await tab.settle()
+        control = label_control(await tab.snapshot())
+        if control is None:
+            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            return "this site shows no control to label mail"
+        opened = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
+        if opened.status != "done":
+            return opened.message
+        await tab.settle()
+        choice = label_choice(await tab.snapshot(), label)
+        if choice is None:
+            await self.executor.propose(task_id, "press_key", {"key": "Escape"}, origin=origin)
+            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            return f"this site has no label '{label}'"
+        outcome = await self.executor.propose(task_id, "click", {"ref": choice}, origin=origin, under=batch_id)
         return "" if outcome.status == "done" else outcome.message
 
     async def _find(self, task_id: str, url: str, profile: Profile, key: str) -> tuple[Row | None, ListPage]:
