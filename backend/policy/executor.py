@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -353,6 +354,7 @@ class Executor:
             what = (record.detail or {}).get("summary") or record.action or "the change"
         spec = registry.get("site_request")
         tab = await self.browser.tab(task_id)
+        await _on_site_of(tab, str(steps[0]["url"]))
         last: Outcome | None = None
         for raw in steps:
             step = Step(
@@ -372,3 +374,12 @@ class Executor:
         for listener in self.undo_listeners:
             listener(audit_id, task_id)
         return last
+
+
+async def _on_site_of(tab: Tab, url: str) -> None:
+    """An undo asked after its task ended finds a fresh tab: the site's own request is made from its site."""
+    want = urlsplit(url)
+    have = urlsplit(tab.url)
+    if (have.scheme, have.netloc) != (want.scheme, want.netloc):
+        await tab.navigate(f"{want.scheme}://{want.netloc}/")
+        await tab.settle()
