@@ -171,3 +171,37 @@ def test_a_rejected_proposal_is_not_made_again_and_flagged_mail_teaches_nothing(
     approve_archive(deputy, fresh_mailbox(mail_server.url))
     assert [p["id"] for p in rule_proposals(deputy)] == [proposal["id"]]  # remembered: not proposed again
     assert [r for r in deputy.get("/api/rules", token=deputy.local_token).json() if r["kind"] == "mail"] == []
+
+
+def labelling_reader(request: ModelRequest) -> Any:
+    """The reader suggests labels: its category names the label, never words of its own."""
+    items = []
+    for line in request.last_text.splitlines():
+        if not line.startswith("{"):
+            continue
+        message = json.loads(line)
+        category = {"ParcelPoint": "receipts", "Jordan Lee": "personal"}.get(message["from"])
+        action = "label" if category else "none"
+        items.append({"i": message["i"], "c": category or "other", "a": action, "s": "Mail", "x": ""})
+    return text(json.dumps({"m": items}))
+
+
+def test_the_readers_labels_are_its_categories_and_a_missing_label_is_listed(
+    deputy: Deputy, model: ModelServer, mail_server: ThreadedServer
+) -> None:
+    model.set_script(labelling_reader)
+    box = fresh_mailbox(mail_server.url)
+    task_id = triage(deputy, box)
+    found = batches(deputy, task_id, 2)
+    by_label = {b["params"]["label"]: b for b in found}
+    assert set(by_label) == {"Receipts", "Personal"}
+    assert {i["sender"] for i in by_label["Receipts"]["params"]["items"]} == {"ParcelPoint"}
+    for batch in found:
+        deputy.post(f"/api/approvals/{batch['id']}/approve", {}, token=deputy.local_token)
+    assert ended(deputy, task_id)["status"] == "finished"
+    parcels = [m for m in inbox_of(box) if m["from"]["name"] == "ParcelPoint"]
+    assert parcels and all("Receipts" in m["labels"] for m in parcels)  # labelled, still in the inbox
+    missing = deputy.get(f"/api/approvals/{by_label['Personal']['id']}", token=deputy.local_token).json()
+    assert "this site has no label 'Personal'" in missing["outcome"]
+    labelled = [c for c in mail_changes(box) if c["what"] == "label"]
+    assert len(labelled) == len(parcels)  # Jordan Lee's mail got no label that does not exist
