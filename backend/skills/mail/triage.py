@@ -9,6 +9,8 @@ each kind of change once, as a batch the user can untick item by item.
 
 Mail the reader calls suspicious is flagged to the user and nothing it asks for is done. Suggestions that
 cannot be undone (unsubscribe) or that write mail (a reply) are listed for the user, never run from here.
+Every row read is remembered (what the list shows), approved batches teach the learner, which proposes a
+rule after the third approval of one kind, and each change a rule made is tied to it, so undoing it counts.
 """
 
 import asyncio
@@ -317,7 +319,7 @@ class Triage:
                     for p in chunk
                 ]
                 summary = batch_sentence(verb, items, label)
-                covered = covers(label) if verb == "label" and label else COVERS[verb]
+                covered = covers(label or "") if verb == "label" else COVERS[verb]
                 extra = {"label": label} if label else {}
                 approval = self.approvals.create(
                     Draft(
