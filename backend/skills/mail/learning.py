@@ -42,11 +42,12 @@ LEARNABLE = ("archive", "mark_read", "star", "label")
 CATEGORY_MATCH: dict[str, dict[str, Any]] = {"newsletters": {"list_unsubscribe": True}}
 # A proposed rule waits longer than an action: nothing is held up while it waits.
 PROPOSAL_TTL = timedelta(days=7)
-# Proposals the user has not turned down yet, or has: either way, not proposed again.
+# Proposals waiting, turned down, or saved (and maybe deleted since): none is proposed again.
 _REMEMBERED = (
     ApprovalStatus.PENDING,
     ApprovalStatus.APPROVED,
     ApprovalStatus.CLAIMED,
+    ApprovalStatus.EXECUTED,
     ApprovalStatus.REJECTED,
 )
 _ADDRESS = re.compile(r"@([a-z0-9-]+(?:\.[a-z0-9-]+)+)", re.IGNORECASE)
@@ -170,7 +171,7 @@ class Learner:
         ]
 
     def known_rules(self) -> list[MailRule]:
-        """Saved mail rules, and proposals pending or turned down: none of these is proposed again."""
+        """Saved mail rules, and proposals waiting, turned down or once saved: none is proposed again."""
         rules = []
         with Session(self.engine) as session:
             for stored in session.exec(select(UserRule).where(UserRule.kind == RuleKind.MAIL)):
