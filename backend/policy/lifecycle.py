@@ -184,7 +184,9 @@ class Lifecycle:
             if task is not None:
                 # What the user approved becomes trusted: a recipient they saw and accepted may be used. Of a
                 # question only the answer is the user's: the question is the model's, maybe a page's, words.
+                # A rule is data for triage, never a value an action may use: nothing of it becomes trusted.
                 shown = {"answer": params["answer"]} if approval.kind == "question" else params
+                shown = {} if approval.kind == "rule" else shown
                 approved = [str(v) for v in shown.values() if isinstance(v, str)]
                 task.trusted_values = [*task.trusted_values, *approved]
                 if like_this and approval.kind == "action" and approval.risk == "write":
