@@ -33,6 +33,7 @@ EVENT_TYPES = (
     "recipe.retired",
     "checkin.boarding_pass",
     "trip.checkin_open",
+    "rule.retired",
 )
 
 

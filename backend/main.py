@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -47,6 +48,9 @@ from backend.scheduler.schedules import Schedules
 from backend.skills.checkin.trips import offer_due
 from backend.tasks import interrupt_unfinished
 
+if TYPE_CHECKING:
+    from backend.skills.mail.learning import Learner
+
 log = logging.getLogger(__name__)
 # How often the server looks for trips whose check-in window has opened.
 TRIP_CHECK_S = 60.0
@@ -66,6 +70,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.recipes.heal import Healer
     from backend.recipes.replay import RecipeRunner
     from backend.skills.deploys.watch import DeployWatch
+    from backend.skills.mail.learning import Learner
     from backend.skills.mail.reader import Reader
     from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
@@ -87,7 +92,10 @@ def start_agent_parts(ctx: AppContext) -> None:
     key = ctx.settings.anthropic_api_key.get_secret_value() if ctx.settings.anthropic_api_key else ""
     small = ModelClient(key, ctx.settings.triage_model, ctx.settings.anthropic_base_url) if key else None
     reader = Reader(small, ctx.book) if small else None
-    ctx.triage = Triage(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader)
+    learner = Learner(ctx.engine, ctx.approvals, audit, ctx.bus, ctx.clock)
+    ctx.triage = Triage(
+        ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock, reader, learner
+    )
     ctx.approvals.runners["batch"] = ctx.triage.run_later
     ctx.watch = DeployWatch(ctx.engine, ctx.executor, ctx.approvals, ctx.browser, audit, ctx.bus, ctx.clock)
     ctx.approvals.runners["rollback"] = ctx.watch.run_rollback
@@ -124,6 +132,13 @@ async def _offer_checkins(ctx: AppContext) -> None:
         await asyncio.sleep(TRIP_CHECK_S)
 
 
+def _rule_learner(ctx: AppContext) -> "Learner":
+    from backend.policy.audit import AuditLog
+    from backend.skills.mail.learning import Learner
+
+    return Learner(ctx.engine, ctx.approvals, AuditLog(ctx.engine, ctx.clock), ctx.bus, ctx.clock)
+
+
 async def _warm(ctx: AppContext) -> None:
     assert ctx.browser is not None
     try:
@@ -158,6 +173,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.approvals.bind(ctx.loop)
         ctx.library = Library(engine, clock)
         ctx.library.load_starters()
+        # A proposed mail rule, once approved, is saved by the learner: it needs no browser and no model.
+        ctx.approvals.runners["rule"] = _rule_learner(ctx).save
         start_agent_parts(ctx)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).

@@ -41,7 +41,8 @@ FORMS = (
     RuleForm("budget_task", "the most one task may spend, in dollars", "0.50", {"usd": 0.5}),
     RuleForm(
         "mail",
-        "triage does this to matching mail with no model call (archive, mark_read, star; from or subject)",
+        "triage does this to matching mail with no model call (archive, mark_read, star; from or subject); "
+        'or say it in your words: `deputy rules add "archive newsletters from shopmart.example"`',
         "archive from ShopMart",
         {"match": {"sender": "ShopMart"}, "action": "archive"},
     ),

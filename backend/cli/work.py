@@ -19,7 +19,7 @@ from backend.cli.app import (
     server_client,
 )
 from backend.cli.phrasing import approval_sentence, id_matches, relative, short_id
-from backend.cli.rule_forms import describe, kinds_help, parse
+from backend.cli.rule_forms import BY_KIND, describe, kinds_help, parse
 
 APPROVALS_USAGE = (
     "Use `deputy approvals`, `deputy approvals approve ID` or `deputy approvals reject ID [--reason TEXT]`."
@@ -72,17 +72,31 @@ def approvals(
     console.print(f"{done} ({short_id(answer['id'])}): {approval_sentence(answer)}")
 
 
+RULES_USAGE = (
+    'Use `deputy rules`, `deputy rules add KIND VALUE` (e.g. `budget_day 5`), `deputy rules add "archive '
+    'newsletters from shopmart.example"`, `deputy rules edit ID --action star`, or `deputy rules rm ID`.'
+)
+
+
 @app.command(epilog="Kinds:\n\n" + kinds_help().replace("\n", "\n\n"))
 def rules(
-    verb: Annotated[str | None, typer.Argument(help="add or delete; omit to list")] = None,
-    kind: Annotated[str | None, typer.Argument(help="for add: the rule kind (below); for delete: the id")] = None,
+    verb: Annotated[str | None, typer.Argument(help="add, edit or rm (delete); omit to list")] = None,
+    kind: Annotated[
+        str | None, typer.Argument(help="for add: a rule kind (below) or a mail rule in your words; else the id")
+    ] = None,
     value: Annotated[
         list[str] | None, typer.Argument(help="for add: the value as you would say it, e.g. 5 or mail.example.com")
     ] = None,
+    action: Annotated[str | None, typer.Option(help="edit: archive, mark_read, star or label")] = None,
+    label: Annotated[str | None, typer.Option(help="edit: the label a label rule adds")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="edit: match this sender as the list shows it")] = None,
+    domain: Annotated[str | None, typer.Option(help="edit: match mail from this domain")] = None,
+    subject: Annotated[str | None, typer.Option(help="edit: match subjects with all these words")] = None,
+    revive: Annotated[bool, typer.Option("--revive", help="edit: bring back a retired rule")] = False,
     port: PortOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """List, add or delete your rules: sites, never send, grants, quiet hours, budgets."""
+    """List, add, edit or delete your rules: mail rules (in your words), sites, never send, grants, budgets."""
     client = server_client(load_settings(port, data_dir))
     if verb is None:
         listed = call(client, "GET", "/api/rules")
@@ -90,7 +104,19 @@ def rules(
             console.print("No rules yet. Kinds you can add:\n" + kinds_help())
             return
         for rule in listed:
-            console.print(f"{rule['id']:>4}  {describe(rule['kind'], rule['value'])}  ({rule['kind']})")
+            retired = (
+                "  [dim](retired: you undid it twice; `--revive` brings it back)[/]"
+                if rule["value"].get("retired")
+                else ""
+            )
+            console.print(f"{rule['id']:>4}  {describe(rule['kind'], rule['value'])}  ({rule['kind']}){retired}")
+    elif verb == "add" and kind and kind not in BY_KIND:
+        said = " ".join([kind, *(value or [])])
+        card = call(client, "POST", "/api/rules/plain", {"text": said})
+        console.print(f"[bold]{short_id(card['id'])}[/]  {card['summary']}")
+        for line in card.get("objects") or []:
+            console.print(f"        - {line}")
+        console.print(f"Nothing is saved yet: `deputy approvals approve {short_id(card['id'])}` saves it.")
     elif verb == "add" and kind:
         try:
             parsed = parse(kind, value or [])
@@ -98,11 +124,25 @@ def rules(
             fail(str(problem))
         made = call(client, "POST", "/api/rules", {"kind": kind, "value": parsed})
         console.print(f"Added rule {made['id']}: {describe(made['kind'], made['value'])}.")
-    elif verb == "delete" and kind and kind.isdigit():
-        call(client, "POST", f"/api/rules/{kind}/delete")
+    elif verb == "edit" and kind and kind.isdigit():
+        current = call(client, "GET", f"/api/rules/{kind}")
+        change: dict[str, Any] = {k: v for k, v in {"action": action, "label": label}.items() if v is not None}
+        matched = {k: v for k, v in {"sender": sender, "domain": domain}.items() if v is not None}
+        if subject is not None:
+            matched["subject_words"] = subject.split()
+        if matched:
+            change["match"] = {**(current["value"].get("match") or {}), **matched}
+        if revive:
+            change["retired"] = False
+        if not change:
+            fail("Say what to change: --action, --label, --from, --domain, --subject or --revive.")
+        edited = call(client, "PATCH", f"/api/rules/{kind}", change)
+        console.print(f"Rule {edited['id']} is now: {describe(edited['kind'], edited['value'])}.")
+    elif verb in ("rm", "delete") and kind and kind.isdigit():
+        call(client, "DELETE", f"/api/rules/{kind}")
         console.print(f"Deleted rule {kind}.")
     else:
-        fail("Use `deputy rules`, `deputy rules add KIND VALUE` (e.g. `budget_day 5`) or `deputy rules delete ID`.")
+        fail(RULES_USAGE)
 
 
 @app.command("run")

@@ -21,8 +21,9 @@ from backend.models.approval import (  # noqa: E402
 from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
 from backend.models.recipe import Recipe, RecipeVersion  # noqa: E402
-from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
+from backend.models.rule import PlainRule, RuleCreate, RuleKind, RulePatch, RulePublic, UserRule  # noqa: E402
 from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
+from backend.models.seen_mail import SeenMail  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
 from backend.models.trip import Trip, TripPublic  # noqa: E402
@@ -43,13 +44,16 @@ __all__ = [
     "PairRequest",
     "PairResponse",
     "PairingCode",
+    "PlainRule",
     "Recipe",
     "RecipeVersion",
     "RejectBody",
     "RuleCreate",
     "RuleKind",
+    "RulePatch",
     "RulePublic",
     "ScheduledRun",
+    "SeenMail",
     "StatePublic",
     "StateUpdate",
     "Task",

@@ -41,7 +41,7 @@ class Approval(SQLModel, table=True):
 
     id: str = SQLField(primary_key=True, max_length=32)
     task_id: str = SQLField(foreign_key="task.id", index=True, max_length=32)
-    kind: str = SQLField(default="action", max_length=16)  # action | navigation | budget | question
+    kind: str = SQLField(default="action", max_length=16)  # action | navigation | budget | question | batch | rule
     action: str = SQLField(max_length=64)
     params: dict[str, Any] = SQLField(default_factory=dict, sa_column=Column(JSON, nullable=False))
     summary: str = ""  # what it changes, as a person would say it

@@ -93,3 +93,21 @@ class RulePublic(BaseModel):
     kind: str
     value: dict[str, Any]
     created_at: datetime
+
+
+class RulePatch(BaseModel):
+    """A change to a mail rule: what it matches, what it does, its label, or whether it is retired."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: dict[str, Any] | None = None
+    action: str | None = None
+    label: str | None = Field(None, max_length=60)
+    name: str | None = Field(None, max_length=200)
+    retired: bool | None = Field(None, description="false brings a retired rule back, with its undos counted anew.")
+
+
+class PlainRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=500, description='A rule in your words: "archive newsletters".')

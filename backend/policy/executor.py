@@ -10,10 +10,12 @@ execution owns the gate and the audit of what ran, skills (through their registr
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -79,6 +81,8 @@ class Executor:
         self.lifecycle = lifecycle or Lifecycle(engine, bus, clock)
         self.audit = AuditLog(engine, clock)
         self.execution = Execution(engine, browser, bus, clock, self.audit, files_dir, self._undo_for)
+        # Told (record id, task id) after each undo: a skill may learn from what the user takes back.
+        self.undo_listeners: list[Callable[[int, str], None]] = []
         for known in self.skills.known_writes():
             if known not in browser.gate.known_writes:
                 browser.gate.known_writes.append(known)
@@ -364,6 +368,7 @@ class Executor:
             what = (record.detail or {}).get("summary") or record.action or "the change"
         spec = registry.get("site_request")
         tab = await self.browser.tab(task_id)
+        await _on_site_of(tab, str(steps[0]["url"]))
         last: Outcome | None = None
         for raw in steps:
             step = Step(
@@ -380,4 +385,15 @@ class Executor:
         self.audit.append(
             task_id, "undo", by, action=record.action, undoes=audit_id, reason=f"Undid record {audit_id}."
         )
+        for listener in self.undo_listeners:
+            listener(audit_id, task_id)
         return last
+
+
+async def _on_site_of(tab: Tab, url: str) -> None:
+    """An undo asked after its task ended finds a fresh tab: the site's own request is made from its site."""
+    want = urlsplit(url)
+    have = urlsplit(tab.url)
+    if (have.scheme, have.netloc) != (want.scheme, want.netloc):
+        await tab.navigate(f"{want.scheme}://{want.netloc}/")
+        await tab.settle()

@@ -8,7 +8,8 @@
 
 Kinds: `action` (a proposed action), `navigation` (a page tried to leave the task's sites), `budget` (more
 money for a task), `question` (the agent asks the user; the answer is an edit) and `batch` (one kind of
-change to listed items, any of which the user may untick with the edit `exclude`).
+change to listed items, any of which the user may untick with the edit `exclude`) and `rule` (a mail rule
+Deputy proposes; approving saves it, and the edits `match`, `action` and `label` change it first).
 Whoever proposed an approval may wait for its answer here; an approval nobody waits for (the task ended,
 the server restarted, an unattended run) is handed to the runner registered for its kind, so an approved
 action still runs, once.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
@@ -31,7 +33,7 @@ from backend.actions.registry import ActionInputError
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.ledger.money import MoneyError, parse_usd, usd
-from backend.models import Approval, ApprovalStatus, AuditRecord, Task
+from backend.models import Approval, ApprovalStatus, AuditRecord, RuleCreate, Task
 from backend.models.approval import ENDED
 from backend.models.task import TASK_BUDGET_MOST_USD
 from backend.policy.engine import grant_kind
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TTL = timedelta(minutes=15)
 # What an unattended run queues waits for the user to come back (the morning digest), not fifteen minutes.
 UNATTENDED_TTL = timedelta(hours=24)
+RULE_EDITS = ("match", "action", "label")
 MAX_ANSWER_CHARS = 4000
 
 Runner = Callable[[str], Awaitable[object]]
@@ -86,6 +89,8 @@ def editable(approval: Approval) -> list[str]:
         return ["answer"]
     if approval.kind == "batch":
         return ["exclude"]
+    if approval.kind == "rule":
+        return list(RULE_EDITS)
     if approval.kind != "action":
         return []
     try:
@@ -186,7 +191,9 @@ class Lifecycle:
             if task is not None:
                 # What the user approved becomes trusted: a recipient they saw and accepted may be used. Of a
                 # question only the answer is the user's: the question is the model's, maybe a page's, words.
+                # A rule is data for triage, never a value an action may use: nothing of it becomes trusted.
                 shown = {"answer": params["answer"]} if approval.kind == "question" else params
+                shown = {} if approval.kind == "rule" else shown
                 approved = [str(v) for v in shown.values() if isinstance(v, str)]
                 task.trusted_values = [*task.trusted_values, *approved]
                 if like_this and approval.kind == "action" and approval.risk == "write":
@@ -444,6 +451,8 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return params
     if approval.kind == "batch":
         return {**params, "exclude": _excluded(edits, len(params.get("items", [])))}
+    if approval.kind == "rule":
+        return {**params, "rule": _rule_edited(params.get("rule") or {}, edits)}
     if approval.kind == "budget":
         try:
             if set(edits) != {"add_usd"}:
@@ -464,6 +473,19 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return spec.validate({**params, **edits}).model_dump(mode="json", exclude_none=True)
     except ActionInputError as error:
         raise ApprovalError(422, str(error)) from None
+
+
+def _rule_edited(rule: dict[str, Any], edits: dict[str, Any]) -> dict[str, Any]:
+    """A proposed rule as the user changed it, checked like any mail rule (its name follows the new match)."""
+    unknown = sorted(set(edits) - set(RULE_EDITS))
+    if unknown:
+        raise ApprovalError(422, f"A rule takes the edits {', '.join(RULE_EDITS)}, not {', '.join(unknown)}.")
+    value = {**{k: v for k, v in rule.items() if k != "name"}, **edits}
+    try:
+        return RuleCreate.model_validate({"kind": "mail", "value": value}).value
+    except ValidationError as error:
+        problem = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
+        raise ApprovalError(422, f"The edited rule is not a rule Deputy can save: {problem}") from None
 
 
 def _excluded(edits: dict[str, Any], count: int) -> list[int]:

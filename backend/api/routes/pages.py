@@ -18,6 +18,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 EXTENSION = Path(__file__).resolve().parents[3] / "extension"
 OWN_FILES = {"page.html", "page.js", "page.css"}
 EXTENSION_FILES = {
+    "options/rules.js",
     "popup/cards.js",
     "popup/popup.css",
     "shared/api.js",

@@ -3,6 +3,7 @@
 // the token in this origin's storage. A code in the address's fragment (the tray puts one there) is
 // used once and removed; the fragment never reaches the server's logs.
 
+import { mountRules } from "/ui/extension/options/rules.js";
 import { buildCard, tickExpiry } from "/ui/extension/popup/cards.js";
 import { oneLine } from "/ui/extension/shared/describe.js";
 import { humanize, usd } from "/ui/extension/shared/format.js";
@@ -15,6 +16,7 @@ const port = Number(location.port || 80);
 const view = location.pathname.startsWith("/costs") ? "costs" : "approvals";
 const screenshotUrls = new Map();
 let refreshing = null;
+let refreshRules = null;
 
 async function api(method, path, body) {
   const headers = { Authorization: `Bearer ${localStorage.getItem(TOKEN_KEY) ?? ""}` };
@@ -49,6 +51,20 @@ const answer = {
     }),
   reject: (id, reason) =>
     api("POST", `/api/approvals/${encodeURIComponent(id)}/reject`, { reason: reason || null }),
+};
+
+// The rules section's calls: the page's own token; a refusal becomes an Error carrying Deputy's reason.
+async function ruleCall(method, path, body) {
+  const result = await api(method, path, body);
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
+}
+
+const rulesClient = {
+  list: () => ruleCall("GET", "/api/rules"),
+  remove: (id) => ruleCall("DELETE", `/api/rules/${id}`),
+  edit: (id, change) => ruleCall("PATCH", `/api/rules/${id}`, change),
+  plain: (words) => ruleCall("POST", "/api/rules/plain", { text: words }),
 };
 
 function setConnection(text, cls) {
@@ -154,6 +170,8 @@ async function load() {
   $("paused-banner").hidden = state.data.paused !== true;
   renderApprovals(pending.data, actions.data, tasks.data);
   renderRecent(tasks.data);
+  if (refreshRules) refreshRules();
+  else refreshRules = mountRules($("rules"), rulesClient);
   return pending;
 }
 

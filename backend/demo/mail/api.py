@@ -110,6 +110,21 @@ async def move(body: MoveBody, box: BoxDep, site: SiteDep, request: Request) -> 
     return _answer(change, box.remember_undo(change))
 
 
+@router.post("/messages/label")
+async def label(body: MoveBody, box: BoxDep, site: SiteDep, request: Request) -> dict[str, Any]:
+    """ "Label as": add a user label and leave the message where it is (unlike a move)."""
+    change = box.relabel(body.ids, site.clock.now(), add={box.check_label(body.label)})
+    site.record(request, box, "label", change.before, change.after)
+    return _answer(change, box.remember_undo(change))
+
+
+@router.post("/messages/unlabel")
+async def unlabel(body: MoveBody, box: BoxDep, site: SiteDep, request: Request) -> dict[str, Any]:
+    change = box.relabel(body.ids, site.clock.now(), remove={box.check_label(body.label)})
+    site.record(request, box, "unlabel", change.before, change.after)
+    return _answer(change)
+
+
 @router.post("/messages/star")
 async def star(body: StarBody, box: BoxDep, site: SiteDep, request: Request) -> dict[str, Any]:
     add, remove = ({STARRED}, set()) if body.starred else (set(), {STARRED})

@@ -13,7 +13,7 @@ from backend.browser.gate import KnownWrite
 _MESSAGES = re.compile(r"^(?P<base>(?:https?://[^/]+)?/mb/[^/]+/api)/messages/(?P<verb>[a-z-]+)$")
 
 # The inverse request of each reversible change: archive is undone by moving back to the inbox, trash by
-# restoring, spam by "not spam", and star / read marks by their opposite.
+# restoring, spam by "not spam", a label by taking it off, and star / read marks by their opposite.
 _INVERSE: dict[str, tuple[str, dict[str, Any]]] = {
     "archive": ("move", {"label": "Inbox"}),
     "trash": ("restore", {}),
@@ -53,6 +53,8 @@ def undo_for(method: str, url: str, body: str | None) -> dict[str, Any] | None:
     if verb in _INVERSE:
         path, extra = _INVERSE[verb]
         return {"method": "POST", "url": f"{base}/messages/{path}", "body": {"ids": ids, **extra}}
+    if verb == "label" and isinstance(sent.get("label"), str):
+        return {"method": "POST", "url": f"{base}/messages/unlabel", "body": {"ids": ids, "label": sent["label"]}}
     if verb == "star" and isinstance(sent.get("starred"), bool):
         return {"method": "POST", "url": f"{base}/messages/star", "body": {"ids": ids, "starred": not sent["starred"]}}
     if verb == "mark" and isinstance(sent.get("read"), bool):

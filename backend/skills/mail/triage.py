@@ -9,6 +9,8 @@ each kind of change once, as a batch the user can untick item by item.
 
 Mail the reader calls suspicious is flagged to the user and nothing it asks for is done. Suggestions that
 cannot be undone (unsubscribe) or that write mail (a reply) are listed for the user, never run from here.
+Every row read is remembered (what the list shows), approved batches teach the learner, which proposes a
+rule after the third approval of one kind, and each change a rule made is tied to it, so undoing it counts.
 """
 
 import asyncio
@@ -26,7 +28,7 @@ from backend.agent.runner import Jobs
 from backend.browser.session import BrowserSession
 from backend.clock import Clock
 from backend.events import EventBus
-from backend.models import ApprovalStatus, RuleKind, Task, TaskStatus, UserRule
+from backend.models import ApprovalStatus, AuditRecord, RuleKind, Task, TaskStatus, UserRule
 from backend.models.task import ENDED_TASK
 from backend.policy.audit import AuditLog, account
 from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
@@ -34,6 +36,8 @@ from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.checkin.trips import keep_trip
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
+from backend.skills.mail.labels import covers, label_choice, label_control
+from backend.skills.mail.learning import Learner, remember_seen
 from backend.skills.mail.profiles import profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
 from backend.skills.mail.rules import ACTION_WORDS, MailRule, first_match
@@ -46,8 +50,8 @@ MAX_PAGES = 6
 MESSAGES_PER_CALL = 50
 # The words of a control's kind that a batch of each verb covers (checked by the executor).
 COVERS = {"archive": ["archive"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
-RUNNABLE = tuple(COVERS)
-NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star"}
+RUNNABLE = (*COVERS, "label")
+NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star", "label": "Label"}
 
 
 def is_triage(instruction: str) -> bool:
@@ -60,6 +64,7 @@ class Planned:
     verb: str
     why: str  # "rule 3" or "the reader: newsletters"
     rule_id: int | None = None
+    label: str | None = None  # for "label": the label's name, from a rule or the reader's fixed categories
 
 
 @dataclass
@@ -91,11 +96,12 @@ def _done_already(verb: str, row: Row) -> bool:
     return (verb == "mark_read" and not row.unread) or (verb == "star" and row.starred)
 
 
-def batch_sentence(verb: str, items: list[dict[str, str]]) -> str:
+def batch_sentence(verb: str, items: list[dict[str, str]], label: str | None = None) -> str:
     kinds = Counter(item.get("category", "") for item in items)
     kind, count = kinds.most_common(1)[0] if kinds else ("", 0)
     noun = f"{kind} messages" if kind and count == len(items) else "messages"
-    return f"{NOUNS[verb]} {len(items)} {noun}"
+    said = f"{NOUNS[verb]} {len(items)} {noun}"
+    return f"{said} '{label}'" if verb == "label" and label else said
 
 
 @dataclass
@@ -110,11 +116,14 @@ class Triage:
     bus: EventBus
     clock: Clock
     reader: Reader | None = None
+    learner: Learner | None = None  # proposes rules from approvals, retires rules the user undoes
 
     # ---- a task ------------------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         self.jobs = Jobs(self._guarded, self.browser.close_tab)
+        if self.learner is not None:
+            self.executor.undo_listeners.append(self.learner.undone)
 
     def start(self, task_id: str) -> None:
         self.jobs.start(task_id)
@@ -226,12 +235,24 @@ class Triage:
             if _done_already(rule.action, row):
                 continue
             if rule.action in RUNNABLE:
-                result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id))
+                result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id, rule.label))
             else:
                 result.suggested.append((row, f"{ACTION_WORDS[rule.action]} '{rule.label}' (rule {rule_id})"))
-        if self.reader is None:
-            result.waiting = [row for _, row in rest]
+        read: dict[str, tuple[str, bool]] = {}
+        try:
+            if self.reader is None:
+                result.waiting = [row for _, row in rest]
+                return result
+            await self._read(task_id, rest, result, read)
             return result
+        finally:
+            remember_seen(self.engine, self.clock, rows, read)
+
+    async def _read(
+        self, task_id: str, rest: list[tuple[int, Row]], result: Sorted, read: dict[str, tuple[str, bool]]
+    ) -> None:
+        """The reader's verdicts on what no rule covered, a page of messages per call."""
+        assert self.reader is not None
         for start in range(0, len(rest), MESSAGES_PER_CALL):
             chunk = rest[start : start + MESSAGES_PER_CALL]
             try:
@@ -247,16 +268,19 @@ class Triage:
                     result.waiting.append(row)
                     continue
                 result.by_reader += 1
+                read[row.key] = (verdict.c, verdict.suspicious)
                 if verdict.suspicious:
                     result.flagged.append((row, verdict.x.strip()))
                     continue
                 if verdict.c == "travel" and verdict.t is not None:
                     keep_trip(self.engine, verdict.t, row.key, self.clock.now())
-                if verdict.a in RUNNABLE and not _done_already(verdict.a, row):
+                if verdict.a == "label":
+                    # The label is the reader's category, from a fixed list: never words the reader wrote.
+                    result.planned.append(Planned(row, "label", f"the reader: {verdict.c}", label=verdict.c.title()))
+                elif verdict.a in RUNNABLE and not _done_already(verdict.a, row):
                     result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
                 elif verdict.a in ("unsubscribe", "draft_reply"):
                     result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
-        return result
 
     def _report(self, total: int, result: Sorted) -> str:
         parts = [f"Read {total} messages: {result.by_rules} sorted by your rules (no model call)"]
@@ -289,11 +313,11 @@ class Triage:
     # ---- batches -----------------------------------------------------------------------------------
 
     def _propose_batches(self, task_id: str, planned: list[Planned], url: str, waits: bool = True) -> list[str]:
-        by_verb: dict[str, list[Planned]] = {}
+        by_verb: dict[tuple[str, str | None], list[Planned]] = {}
         for plan in planned[:MAX_DESTRUCTIVE_PER_TASK]:
-            by_verb.setdefault(plan.verb, []).append(plan)
+            by_verb.setdefault((plan.verb, plan.label if plan.verb == "label" else None), []).append(plan)
         ids = []
-        for verb, plans in by_verb.items():
+        for (verb, label), plans in by_verb.items():
             for start in range(0, len(plans), MAX_ITEMS_PER_ACTION):
                 chunk = plans[start : start + MAX_ITEMS_PER_ACTION]
                 items = [
@@ -304,16 +328,19 @@ class Triage:
                         "why": p.why,
                         "category": p.why.split(": ", 1)[1] if p.rule_id is None else "",
                         "rule_id": p.rule_id,
+                        **({"label": label} if label else {}),
                     }
                     for p in chunk
                 ]
-                summary = batch_sentence(verb, items)
+                summary = batch_sentence(verb, items, label)
+                covered = covers(label or "") if verb == "label" else COVERS[verb]
+                extra = {"label": label} if label else {}
                 approval = self.approvals.create(
                     Draft(
                         task_id=task_id,
                         kind="batch",
                         action=verb,
-                        params={"verb": verb, "covers": COVERS[verb], "url": url, "items": items, "exclude": []},
+                        params={"verb": verb, "covers": covered, "url": url, "items": items, "exclude": [], **extra},
                         summary=summary,
                         objects=[f"{i['sender']}: {i['subject']} ({i['date']})".replace(" ()", "") for i in items],
                         policy_reason=f"Needs your approval: {summary.lower()}; untick any you want left alone.",
@@ -360,6 +387,8 @@ class Triage:
         done, failed = 0, []
         for item in chosen:
             why = await self._act_on(task_id, str(params["url"]), verb, item, batch_id)
+            if not why and item.get("rule_id") is not None:
+                self._applied(task_id, batch_id, int(item["rule_id"]))
             if why:
                 failed.append(f"{item['subject']!r}: {why}")
             else:
@@ -368,6 +397,26 @@ class Triage:
         if failed:
             said += "; not done: " + "; ".join(failed)
         lifecycle.finish(batch_id, ApprovalStatus.EXECUTED, ("Done: " if not failed else "Partly done: ") + said)
+        if self.learner is not None and done:
+            self.learner.after_batch(batch_id)
+
+    def _applied(self, task_id: str, batch_id: str, rule_id: int) -> None:
+        """Tie the change just recorded to the rule that caused it, so undoing it counts against the rule."""
+        with Session(self.engine) as session:
+            last = session.exec(
+                select(AuditRecord)
+                .where(AuditRecord.approval_id == batch_id, AuditRecord.kind == "executed")
+                .order_by(col(AuditRecord.id).desc())
+            ).first()
+        if last is not None and last.undo is not None:
+            self.audit.append(
+                task_id,
+                "rule_applied",
+                "triage",
+                reason=f"rule {rule_id} did this",
+                detail={"rule_id": rule_id, "record": last.id},
+                approval_id=batch_id,
+            )
 
     async def _act_on(self, task_id: str, url: str, verb: str, item: dict[str, Any], batch_id: str) -> str:
         """Do `verb` to the message `item`, alone; '' when done, else why not."""
@@ -382,6 +431,8 @@ class Triage:
         ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin=origin)
         if ticked.status != "done":
             return ticked.message
+        if verb == "label":
+            return await self._label(task_id, row.box, str(item.get("label") or ""), batch_id)
         page = await self._page(task_id)
         control = page.controls.get(verb)
         for menu in page.menus if control is None else []:
@@ -395,6 +446,27 @@ class Triage:
             await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin=origin)
             return f"this site shows no control to {NOUNS[verb].lower()}"
         outcome = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
+        return "" if outcome.status == "done" else outcome.message
+
+    async def _label(self, task_id: str, box: str, label: str, batch_id: str) -> str:
+        """Label the ticked row through the site's own label control and the label's own menu item."""
+        origin = "triage"
+        tab = await self.browser.tab(task_id)
+        await tab.settle()
+        control = label_control(await tab.snapshot())
+        if control is None:
+            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            return "this site shows no control to label mail"
+        opened = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
+        if opened.status != "done":
+            return opened.message
+        await tab.settle()
+        choice = label_choice(await tab.snapshot(), label)
+        if choice is None:
+            await self.executor.propose(task_id, "press_key", {"key": "Escape"}, origin=origin)
+            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            return f"this site has no label '{label}'"
+        outcome = await self.executor.propose(task_id, "click", {"ref": choice}, origin=origin, under=batch_id)
         return "" if outcome.status == "done" else outcome.message
 
     async def _find(self, task_id: str, url: str, key: str) -> tuple[Row | None, ListPage]:

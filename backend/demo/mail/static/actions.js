@@ -27,6 +27,10 @@ const ACTIONS = {
     body: { read: false },
     done: (n) => `${conversations(n)} marked as unread.`,
   },
+  label: {
+    path: "api/messages/label",
+    done: (n, body) => `${conversations(n)} labelled "${body.label}".`,
+  },
   move: {
     path: "api/messages/move",
     removes: true,
@@ -79,6 +83,20 @@ export async function markOpened(id) {
     announceChange({ ids: [id], quiet: true });
   } catch (error) {
     showToast(error.message);
+  }
+}
+
+// Fill a "Label as" menu with the user labels: the message gets the label and stays where it is.
+export function fillLabelMenu(menu, targets) {
+  menu.replaceChildren();
+  for (const entry of state.labels.filter((label) => label.kind === "user")) {
+    const item = document.createElement("button");
+    item.type = "button";
+    item.className = "menu-item";
+    item.setAttribute("role", "menuitem");
+    item.textContent = entry.name;
+    item.addEventListener("click", () => runAction("label", targets(), { label: entry.name }));
+    menu.append(item);
   }
 }
 

@@ -1,6 +1,6 @@
 // The message list: rows, selection, the list toolbar and paging. Rows re-render in place after every
 // change; the page never reloads.
-import { fillMoveMenu, runAction, setStar } from "./actions.js";
+import { fillLabelMenu, fillMoveMenu, runAction, setStar } from "./actions.js";
 import { getJSON } from "./api.js";
 import { icon } from "./icons.js";
 import { go, listKind, state } from "./state.js";
@@ -214,6 +214,8 @@ export function setupList() {
   moveButton.addEventListener("click", () =>
     fillMoveMenu($("list-move-menu"), () => [...state.selected], { includeInbox: state.route.view !== "inbox" }),
   );
+  const labelButton = $("selection-tools").querySelector("[aria-controls='list-label-menu']");
+  labelButton.addEventListener("click", () => fillLabelMenu($("list-label-menu"), () => [...state.selected]));
   $("refresh-btn").addEventListener("click", () => loadList());
   $("mark-all-read").addEventListener("click", () => {
     const unread = state.list ? state.list.messages.filter((m) => m.unread).map((m) => m.id) : [];
