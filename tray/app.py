@@ -1,7 +1,7 @@
 """The tray icon itself: pystray on the main thread, kept current by the server's event socket.
 
 The menu is rebuilt from `tray.menu.build_menu` on every state change; notifications announce new
-approvals and finished or failed tasks where the platform shows them.
+approvals, finished or failed tasks, deploy alerts and a ready digest where the platform shows them.
 """
 
 import json
@@ -14,12 +14,11 @@ from tray.commands import CommandFailed, Commands
 from tray.display import choose_backend
 from tray.icons import draw
 from tray.menu import Entry, build_menu
-from tray.state import TrayState, look_of, summary_of, tooltip
+from tray.state import TrayState, look_of, news_of, tooltip
 
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 10.0  # also polled, so the icon recovers after the server comes back
-ENDED = {"finished": "Finished", "failed": "Failed", "cancelled": "Cancelled"}
 
 
 def notifications_served() -> bool:
@@ -74,6 +73,10 @@ def as_pystray(entries: list[Entry], on_click: Any) -> Any:
             items.append(pystray.Menu.SEPARATOR)
             continue
         checked = None if entry.checked is None else _fixed(entry.checked)
+        if entry.submenu:
+            inner = as_pystray(list(entry.submenu), on_click)
+            items.append(pystray.MenuItem(entry.label, inner, enabled=entry.enabled))
+            continue
         action = _runner(entry, on_click) if entry.do is not None else None
         items.append(
             pystray.MenuItem(entry.label, action, checked=checked, enabled=entry.enabled, default=entry.default)
@@ -125,12 +128,10 @@ class TrayApp:
         self.show(self.commands.fetch())
 
     def on_event(self, event: dict[str, Any]) -> None:
-        kind, data = event.get("type"), event.get("data") or {}
-        if kind == "approval.created":
-            self.notify(f"Waiting for you: {summary_of(data)}")
-        elif kind == "task.finished" and data.get("status") in ENDED:
-            self.notify(f"{ENDED[data['status']]}: {data.get('summary') or data.get('instruction') or data.get('id')}")
-        if kind:
+        news = news_of(event)
+        if news:
+            self.notify(news)
+        if event.get("type"):
             self.refresh()
 
     def _follow(self) -> None:

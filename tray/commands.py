@@ -86,7 +86,17 @@ class Commands:
         except (CommandFailed, ValueError) as error:
             return TrayState(connected=False, problem=str(error), port=self.client.port)
         server_state, approvals, tasks, usage, browser = got
-        return from_api(self.client.port, server_state, approvals, tasks, usage, browser)  # type: ignore[arg-type]
+        try:
+            schedules = self._call("GET", "/api/schedules")
+        except (CommandFailed, ValueError):
+            schedules = []  # the schedule starts after the rest of the server; the menu shows none meanwhile
+        return from_api(self.client.port, server_state, approvals, tasks, usage, browser, schedules)  # type: ignore[arg-type]
+
+    def watch(self, on: bool, state: TrayState) -> str:
+        """Switch every deploy-watch job on or off, so the item's check mark means all of them."""
+        for job in state.watches:
+            self._call("POST", f"/api/schedules/{job.id}", {"enabled": on})
+        return "Watching deploys." if on else "Stopped watching deploys."
 
     def page_url(self, page: str) -> str:
         """A page of Deputy's with a fresh one-time code in the fragment (never sent over the wire), so
@@ -104,6 +114,12 @@ class Commands:
             case Do.TOGGLE:
                 self._call("POST", "/api/state", {entry.arg: not state.toggles.get(entry.arg, False)})
                 return ""
+            case Do.RUN_JOB:
+                started = self._call("POST", f"/api/schedules/{entry.arg}/run")
+                title = started.get("title") if isinstance(started, dict) else entry.arg
+                return f"Started {title}; what it prepares waits for your approval."
+            case Do.WATCH:
+                return self.watch(not state.watching, state)
             case Do.APPROVALS:
                 self.open_url(self.page_url("approvals"))
                 return ""

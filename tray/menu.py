@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tray.state import TrayState, money
+from tray.state import Job, TrayState, money
 
 
 class Do(StrEnum):
@@ -11,6 +11,8 @@ class Do(StrEnum):
 
     PAUSE = "pause"  # toggles pause/resume
     TOGGLE = "toggle"  # a switch from /api/state; the entry's `arg` names it
+    RUN_JOB = "run_job"  # runs the scheduled job named by `arg` now
+    WATCH = "watch"  # switches every deploy-watch job on or off
     APPROVALS = "approvals"
     COSTS = "costs"
     PAIR = "pair"
@@ -27,6 +29,7 @@ class Entry:
     checked: bool | None = None  # None: not a check item
     enabled: bool = True
     default: bool = False  # what a click on the icon itself does
+    submenu: tuple["Entry", ...] = ()
 
     @property
     def separator(self) -> bool:
@@ -50,6 +53,31 @@ def headline(state: TrayState) -> str:
     return "Idle"
 
 
+def job_menu(job: Job, up: bool) -> Entry:
+    state = "running now" if job.running else f"next {job.next_run}" if job.enabled else "off"
+    return Entry(
+        f"{job.title} ({state})",
+        submenu=(
+            Entry(f"Next run: {job.next_run}", enabled=False),
+            Entry("Run now", Do.RUN_JOB, arg=job.id, enabled=up and not job.running),
+        ),
+        enabled=up,
+    )
+
+
+def schedule_entries(state: TrayState) -> list[Entry]:
+    up = state.connected
+    jobs = tuple(job_menu(job, up) for job in state.jobs) or (
+        Entry("No scheduled jobs: add one with `deputy schedule add`", enabled=False),
+    )
+    watch = (
+        Entry("Watch deploys", Do.WATCH, checked=state.watching, enabled=up)
+        if state.watches
+        else Entry("Watch deploys (add a deploy watch first)", checked=False, enabled=False)
+    )
+    return [Entry("Schedules", submenu=jobs, enabled=up), watch]
+
+
 def build_menu(state: TrayState) -> list[Entry]:
     up = state.connected
     entries = [
@@ -63,6 +91,7 @@ def build_menu(state: TrayState) -> list[Entry]:
     if state.budget_usd is not None:
         spend += f" of {money(state.budget_usd)}"
     entries += [
+        *schedule_entries(state),
         SEPARATOR,
         Entry(f"Pending approvals ({len(state.pending)})", Do.APPROVALS, enabled=up, default=True),
         Entry(spend, Do.COSTS, enabled=up),

@@ -1,10 +1,13 @@
-"""What the tray shows, read from the API: paused, toggles, pending approvals, work in progress, spend."""
+"""What the tray shows, read from the API: paused, toggles, pending approvals, work in progress, spend,
+scheduled jobs; and what it says when the server announces something."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 WORKING = ("queued", "running")
+ENDED = {"finished": "Finished", "failed": "Failed", "cancelled": "Cancelled"}
 
 
 class Look(StrEnum):
@@ -23,6 +26,21 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Job:
+    """A scheduled job as the menu shows it."""
+
+    id: str
+    title: str
+    kind: str
+    enabled: bool
+    next_run: str  # "today 06:00", "off"
+    running: bool = False
+
+
+WATCH_KIND = "deploy_watch"
+
+
+@dataclass(frozen=True)
 class TrayState:
     connected: bool = False
     problem: str = ""  # why something is down, for the tooltip
@@ -33,6 +51,16 @@ class TrayState:
     spend_usd: float = 0.0
     budget_usd: float | None = None
     port: int = 0
+    jobs: tuple[Job, ...] = ()
+
+    @property
+    def watches(self) -> tuple[Job, ...]:
+        return tuple(job for job in self.jobs if job.kind == WATCH_KIND)
+
+    @property
+    def watching(self) -> bool:
+        """The deploy watch is on when any of its jobs is."""
+        return any(job.enabled for job in self.watches)
 
 
 def summary_of(approval: dict[str, Any]) -> str:
@@ -82,6 +110,48 @@ def tooltip(state: TrayState) -> str:
     return "\n".join(lines)
 
 
+def next_run_text(when: str | None, now: datetime) -> str:
+    """A job's next run as a person says it, in local time: "today 06:00", "tomorrow 06:00", "Fri 5 Dec 06:00"."""
+    if not when:
+        return "off"
+    at = datetime.fromisoformat(when).astimezone()
+    today = now.astimezone().date()
+    clock = at.strftime("%H:%M")
+    if at.date() == today:
+        return f"today {clock}"
+    if at.date() == today + timedelta(days=1):
+        return f"tomorrow {clock}"
+    return f"{at.strftime('%a')} {at.day} {at.strftime('%b')} {clock}"
+
+
+def job_of(job: dict[str, Any], now: datetime) -> Job:
+    return Job(
+        id=str(job["id"]),
+        title=str(job.get("title") or job["id"]),
+        kind=str(job.get("kind") or ""),
+        enabled=bool(job.get("enabled")),
+        next_run=next_run_text(job.get("next_run_at"), now),
+        running=bool(job.get("running")),
+    )
+
+
+def news_of(event: dict[str, Any]) -> str | None:
+    """The notification an event is worth, or None: approvals waiting, tasks ending, a deploy alert, a digest."""
+    kind, data = event.get("type"), event.get("data") or {}
+    if kind == "approval.created":
+        return f"Waiting for you: {summary_of(data)}"
+    if kind == "task.finished" and data.get("status") in ENDED:
+        return f"{ENDED[data['status']]}: {data.get('summary') or data.get('instruction') or data.get('id')}"
+    if kind == "watch.alert":
+        said = f"Deploy alert: {data.get('summary') or 'the deploy dashboard shows a problem'}"
+        if data.get("approval_id"):
+            said += ". A rollback waits for your approval."
+        return said
+    if kind == "digest.ready":
+        return f"While you were away: {data.get('headline') or 'Deputy has a summary for you.'}"
+    return None
+
+
 def from_api(
     port: int,
     server_state: dict[str, Any],
@@ -89,6 +159,8 @@ def from_api(
     tasks: list[dict[str, Any]],
     usage: dict[str, Any],
     browser: dict[str, Any] | None,
+    schedules: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
 ) -> TrayState:
     toggles = {k: v for k, v in server_state.items() if isinstance(v, bool) and k != "paused"}
     budget = (usage.get("budget") or {}).get("day_usd")
@@ -105,4 +177,5 @@ def from_api(
         spend_usd=float(usage.get("spend_usd") or 0.0),
         budget_usd=float(budget) if budget is not None else None,
         port=port,
+        jobs=tuple(job_of(job, now or datetime.now().astimezone()) for job in schedules or []),
     )

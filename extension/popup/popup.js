@@ -1,8 +1,9 @@
-// The popup: today's spend against the budget, the pending approvals (newest first), the tasks at
-// work, "Ask Deputy to…", and pause. It shows what the worker stored and asks the worker to act.
+// The popup: today's spend against the budget, the digest when one is ready, the pending approvals
+// (newest first), the tasks at work, "Ask Deputy to…", pause and the deploy watch's switch. It shows what the worker stored and asks the worker to act.
 
 import { hostOf, humanize, isWebUrl, usd } from "../shared/format.js";
 import { oneLine } from "../shared/describe.js";
+import { renderDigest } from "../shared/digest.js";
 import { MSG, send } from "../shared/messages.js";
 import { getPairing, LOCAL, SESSION, STATUS } from "../shared/storage.js";
 import { countsLine, resultItem } from "../shared/results.js";
@@ -150,6 +151,42 @@ function renderApprovals() {
   }
 }
 
+const WATCH_KIND = "deploy_watch";
+
+function renderDigestBox() {
+  const digest = view.session[SESSION.DIGEST];
+  const box = $("digest");
+  box.hidden = !digest;
+  if (!digest) return;
+  // Rebuilt only when the digest changed, so a button being pressed is not swapped out under the pointer.
+  const seen = JSON.stringify({ ...digest, now: null });
+  if (box.dataset.shown === seen) return;
+  box.dataset.shown = seen;
+  renderDigest(box, digest, {
+    answer: (ids, approve) => send(MSG.ANSWER_GROUP, { ids, approve }),
+    dismiss: () => send(MSG.DIGEST_SEEN),
+  });
+}
+
+function renderWatch() {
+  const watches = (view.session[SESSION.SCHEDULES] ?? []).filter((job) => job.kind === WATCH_KIND);
+  $("watch-row").hidden = watches.length === 0;
+  const toggle = $("watch-toggle");
+  if (!toggle.disabled) toggle.checked = watches.some((job) => job.enabled);
+}
+
+async function onWatchChange() {
+  const toggle = $("watch-toggle");
+  const on = toggle.checked;
+  toggle.disabled = true;
+  const answer = await send(MSG.SET_WATCH, { on });
+  toggle.disabled = false;
+  const note = $("watch-note");
+  note.className = `watch-note${answer.ok ? "" : " error"}`;
+  note.textContent = answer.ok ? (on ? "Watching" : "Off") : answer.error;
+  renderWatch();
+}
+
 function stepText(task, step, waitingOn) {
   if (task.status === "waiting") return waitingOn ? "Waiting for your approval" : "Waiting for your answer";
   if (task.status === "queued") return "Starting…";
@@ -257,6 +294,8 @@ function render() {
   $("ask-box").hidden = false;
   renderSpend();
   renderPause();
+  renderWatch();
+  renderDigestBox();
   renderApprovals();
   renderTasks();
   renderRecent();
@@ -320,6 +359,7 @@ async function load() {
 
 async function start() {
   $("pause").addEventListener("click", onPauseClick);
+  $("watch-toggle").addEventListener("change", onWatchChange);
   $("ask-form").addEventListener("submit", onAsk);
   chrome.storage.onChanged.addListener(async (changes, area) => {
     if (area === "local" && LOCAL.PAIRING in changes) view.pairing = changes[LOCAL.PAIRING].newValue ?? null;

@@ -9,6 +9,9 @@ export const MSG = Object.freeze({
   SET_PAUSED: "deputy/set-paused", // {paused}
   START_TASK: "deputy/start-task", // {instruction, url?}
   UNPAIR: "deputy/unpair", // revoke this browser's token on the server, then forget it
+  ANSWER_GROUP: "deputy/answer-group", // {ids, approve}: a group of the digest's waiting approvals at once
+  DIGEST_SEEN: "deputy/digest-seen", // the user read the digest: the next one starts from now
+  SET_WATCH: "deputy/set-watch", // {on}: every deploy-watch job on or off
 });
 
 export async function send(type, payload = {}) {

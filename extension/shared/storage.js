@@ -17,6 +17,8 @@ export const SESSION = Object.freeze({
   SERVER_STATE: "serverState", // {paused, updated_at}
   NOTIFIED: "notified", // ids of approvals already announced by a notification
   FOCUS: "focus", // the approval whose notification was clicked: the popup opens on it
+  DIGEST: "digest", // the digest the server said is ready (GET /api/digest), until the user has read it
+  SCHEDULES: "schedules", // scheduled jobs as GET /api/schedules lists them
 });
 
 export const STATUS = Object.freeze({

@@ -2,8 +2,16 @@
 
 import { SESSION } from "../shared/storage.js";
 import { renderBadge } from "./badge.js";
-import { announceNew, clearApproval } from "./notify.js";
-import { recordStep, refreshPending, refreshTasks, refreshUsage } from "./state.js";
+import { announceAlert, announceDigest, announceNew, clearApproval } from "./notify.js";
+import {
+  recordStep,
+  refreshDigest,
+  refreshPending,
+  refreshSchedules,
+  refreshShownDigest,
+  refreshTasks,
+  refreshUsage,
+} from "./state.js";
 
 export const EVENT = Object.freeze({
   APPROVAL_CREATED: "approval.created",
@@ -15,6 +23,9 @@ export const EVENT = Object.freeze({
   STEP_STARTED: "step.started",
   STEP_FINISHED: "step.finished",
   USAGE_RECORDED: "usage.recorded",
+  SCHEDULE_RAN: "schedule.ran",
+  WATCH_ALERT: "watch.alert",
+  DIGEST_READY: "digest.ready",
 });
 
 export async function handleEvent(event, pairing) {
@@ -26,6 +37,7 @@ export async function handleEvent(event, pairing) {
     case EVENT.APPROVAL_DECIDED:
       await clearApproval(data.id);
       await announceNew(await refreshPending(pairing));
+      await refreshShownDigest(pairing);
       break;
     case EVENT.STATE_CHANGED:
       await chrome.storage.session.set({
@@ -45,6 +57,15 @@ export async function handleEvent(event, pairing) {
       break;
     case EVENT.USAGE_RECORDED:
       await Promise.all([refreshUsage(pairing), refreshTasks(pairing)]);
+      break;
+    case EVENT.SCHEDULE_RAN:
+      await Promise.all([refreshSchedules(pairing), refreshShownDigest(pairing)]);
+      break;
+    case EVENT.WATCH_ALERT:
+      await announceAlert(data);
+      break;
+    case EVENT.DIGEST_READY:
+      await announceDigest(await refreshDigest(pairing));
       break;
     default:
       return; // hello, pong, and events this version does not show

@@ -1,5 +1,6 @@
-// System notifications: one for each new approval (clicking it opens the popup on that approval),
-// and a receipt for whatever a keyboard shortcut did, so nothing is approved blind.
+// System notifications: one for each new approval (clicking it opens the popup on that approval), one
+// for a deploy alert and one for a ready digest (each opens the popup), and a receipt for whatever a
+// keyboard shortcut did, so nothing is approved blind.
 
 import { oneLine, RISK_LABEL } from "../shared/describe.js";
 import { usd } from "../shared/format.js";
@@ -7,6 +8,7 @@ import { SESSION } from "../shared/storage.js";
 
 const ICON = "icons/icon128.png";
 const APPROVAL_PREFIX = "approval:";
+export const DIGEST_NOTIFICATION = "digest";
 const AT_MOST = 3; // more than this at once become one summary, not a wall of toasts
 
 async function show(id, options) {
@@ -44,6 +46,30 @@ export async function announceNew(pending) {
       message: `${fresh.length - AT_MOST} more approvals are waiting. Open Deputy to review them.`,
     });
   }
+}
+
+// The alert names its rollback approval: the notification takes that approval's place, so a click opens
+// the popup on the rollback and one notification says both.
+export async function announceAlert(alert) {
+  const evidence = Array.isArray(alert.evidence) ? alert.evidence : [];
+  const id = alert.approval_id ? approvalNotificationId(alert.approval_id) : `alert:${Date.now()}`;
+  await show(id, {
+    title: "Deploy alert",
+    message: alert.summary || "The deploy dashboard shows a problem.",
+    contextMessage: alert.approval_id
+      ? "A rollback waits for your approval · click to review"
+      : (evidence[0] ?? "Nothing was changed."),
+    requireInteraction: true,
+  });
+}
+
+export async function announceDigest(digest) {
+  const waiting = (digest.waiting ?? []).reduce((sum, group) => sum + group.ids.length, 0);
+  await show(DIGEST_NOTIFICATION, {
+    title: "While you were away",
+    message: digest.headline,
+    contextMessage: waiting ? `${waiting} waiting for you · click to review` : "Click to see the summary",
+  });
 }
 
 export async function clearApproval(approvalId) {

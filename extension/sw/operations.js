@@ -5,8 +5,10 @@ import { call, DeputyError } from "../shared/api.js";
 import { getPairing, LOCAL, SESSION } from "../shared/storage.js";
 import { renderBadge } from "./badge.js";
 import { disconnect, onRequestFailure } from "./connection.js";
-import { clearApproval } from "./notify.js";
-import { refreshPending, refreshTasks } from "./state.js";
+import { clearApproval, DIGEST_NOTIFICATION } from "./notify.js";
+import { refreshDigest, refreshPending, refreshSchedules, refreshTasks } from "./state.js";
+
+const WATCH_KIND = "deploy_watch";
 
 async function paired() {
   const pairing = await getPairing();
@@ -87,6 +89,51 @@ export async function startTask(instruction, url) {
   const task = await guarded(() => call(pairing, "POST", "/api/tasks", body));
   await refreshTasks(pairing).catch(() => undefined);
   return task;
+}
+
+// A group of the digest's waiting approvals, answered at once: all of them, or (if one was answered
+// elsewhere meanwhile) none, as the server decides.
+export async function answerGroup(ids, approveAll, reason = "") {
+  const pairing = await paired();
+  const body = { ids, approve: approveAll === true };
+  if (!approveAll && reason.trim()) body.reason = reason.trim();
+  return guarded(async () => {
+    try {
+      return await call(pairing, "POST", "/api/digest/answer", body);
+    } finally {
+      await Promise.all(ids.map(clearApproval));
+      await Promise.allSettled([refreshPending(pairing), refreshDigest(pairing)]);
+      await renderBadge();
+    }
+  });
+}
+
+export async function digestSeen() {
+  const pairing = await paired();
+  await guarded(() => call(pairing, "POST", "/api/digest/seen"));
+  await chrome.storage.session.remove(SESSION.DIGEST);
+  try {
+    await chrome.notifications.clear(DIGEST_NOTIFICATION);
+  } catch {
+    // already gone
+  }
+}
+
+// The popup's one switch stands for every deploy watch, so on means all of them are on.
+export async function setWatch(on) {
+  const pairing = await paired();
+  const watches = (await guarded(() => refreshSchedules(pairing))).filter((job) => job.kind === WATCH_KIND);
+  if (!watches.length) {
+    throw new DeputyError("not-found", "No deploy watch is scheduled: add one under Schedules in Deputy's settings.");
+  }
+  try {
+    for (const job of watches) {
+      await guarded(() => call(pairing, "POST", `/api/schedules/${encodeURIComponent(job.id)}`, { enabled: on }));
+    }
+  } finally {
+    await refreshSchedules(pairing).catch(() => undefined);
+  }
+  return { on };
 }
 
 // Revoke this browser's token on the server (best effort: it may not be running), then forget it.

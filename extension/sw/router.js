@@ -4,7 +4,7 @@
 import { MSG } from "../shared/messages.js";
 import { getPairing } from "../shared/storage.js";
 import { ensureConnected, isOpen, resetBackoff, resync } from "./connection.js";
-import { approve, reject, setPaused, startTask, unpair } from "./operations.js";
+import { answerGroup, approve, digestSeen, reject, setPaused, setWatch, startTask, unpair } from "./operations.js";
 
 const OWN_ORIGIN = new URL(chrome.runtime.getURL("")).origin;
 
@@ -20,6 +20,13 @@ function text(value, name, { optional = false, max = 4000 } = {}) {
     throw Object.assign(new Error(`The message's ${name} is missing or not text.`), { kind: "invalid" });
   }
   return value;
+}
+
+function ids(value) {
+  if (!Array.isArray(value) || !value.length || value.length > 200 || value.some((id) => typeof id !== "string")) {
+    throw Object.assign(new Error("The message's ids must be a list of approval ids."), { kind: "invalid" });
+  }
+  return value.map((id) => text(id, "id", { max: 32 }));
 }
 
 const HANDLERS = {
@@ -59,6 +66,17 @@ const HANDLERS = {
   },
   async [MSG.UNPAIR]() {
     return unpair();
+  },
+  async [MSG.ANSWER_GROUP](message) {
+    const reason = text(message.reason, "reason", { optional: true, max: 500 });
+    return { answered: (await answerGroup(ids(message.ids), message.approve === true, reason)).answered };
+  },
+  async [MSG.DIGEST_SEEN]() {
+    await digestSeen();
+    return {};
+  },
+  async [MSG.SET_WATCH](message) {
+    return setWatch(message.on === true);
   },
 };
 

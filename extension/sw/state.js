@@ -98,6 +98,35 @@ export function refreshActions(pairing) {
   });
 }
 
+// The schedule starts after the rest of the server: until it answers, there are no jobs to show.
+export function refreshSchedules(pairing) {
+  return coalesced("schedules", async () => {
+    let list;
+    try {
+      list = await call(pairing, "GET", "/api/schedules");
+    } catch (error) {
+      if (!(error instanceof DeputyError) || error.status !== 503) throw error;
+      list = [];
+    }
+    await chrome.storage.session.set({ [SESSION.SCHEDULES]: list });
+    return list;
+  });
+}
+
+export function refreshDigest(pairing) {
+  return coalesced("digest", async () => {
+    const digest = await call(pairing, "GET", "/api/digest");
+    await chrome.storage.session.set({ [SESSION.DIGEST]: digest });
+    return digest;
+  });
+}
+
+// A digest on show follows what changes under it (groups answered, runs ended); none is fetched unasked.
+export async function refreshShownDigest(pairing) {
+  const { [SESSION.DIGEST]: shown } = await chrome.storage.session.get(SESSION.DIGEST);
+  return shown ? refreshDigest(pairing) : null;
+}
+
 export async function refreshAll(pairing) {
   const results = await Promise.allSettled([
     refreshActions(pairing),
@@ -105,6 +134,8 @@ export async function refreshAll(pairing) {
     refreshTasks(pairing),
     refreshUsage(pairing),
     refreshServerState(pairing),
+    refreshSchedules(pairing),
+    refreshShownDigest(pairing),
   ]);
   const failed = results.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
@@ -131,5 +162,7 @@ export async function clearServerData() {
     SESSION.USAGE,
     SESSION.SERVER_STATE,
     SESSION.NOTIFIED,
+    SESSION.DIGEST,
+    SESSION.SCHEDULES,
   ]);
 }

@@ -23,6 +23,7 @@ EXTENSION_FILES = {
     "popup/popup.css",
     "shared/api.js",
     "shared/describe.js",
+    "shared/digest.js",
     "shared/format.js",
     "shared/messages.js",
     "shared/results.js",

@@ -1,4 +1,5 @@
-// Deputy's own approvals and costs page: the popup's cards and recent results, straight from the API.
+// Deputy's own approvals and costs page: the popup's cards, the digest and recent results, straight from
+// the API.
 // It pairs like the extension (a one-time code, then a token pinned to this page's origin) and keeps
 // the token in this origin's storage. A code in the address's fragment (the tray puts one there) is
 // used once and removed; the fragment never reaches the server's logs.
@@ -6,6 +7,7 @@
 import { mountRules } from "/ui/extension/options/rules.js";
 import { buildCard, tickExpiry } from "/ui/extension/popup/cards.js";
 import { oneLine } from "/ui/extension/shared/describe.js";
+import { renderDigest } from "/ui/extension/shared/digest.js";
 import { humanize, usd } from "/ui/extension/shared/format.js";
 import { ENDED, resultItem } from "/ui/extension/shared/results.js";
 
@@ -17,6 +19,7 @@ const view = location.pathname.startsWith("/costs") ? "costs" : "approvals";
 const screenshotUrls = new Map();
 let refreshing = null;
 let refreshRules = null;
+let digestWanted = false; // a digest is on show until the user says "Got it"
 
 async function api(method, path, body) {
   const headers = { Authorization: `Bearer ${localStorage.getItem(TOKEN_KEY) ?? ""}` };
@@ -126,6 +129,30 @@ function renderApprovals(pending, actions, tasks) {
   tickExpiry(list);
 }
 
+async function showDigest() {
+  const box = $("digest");
+  const digest = await api("GET", "/api/digest");
+  box.hidden = !digestWanted || !digest.ok;
+  if (box.hidden) return;
+  renderDigest(box, digest.data, {
+    answer: (ids, approve) => api("POST", "/api/digest/answer", { ids, approve }),
+    dismiss: async () => {
+      const seen = await api("POST", "/api/digest/seen");
+      if (seen.ok) {
+        digestWanted = false;
+        box.hidden = true;
+      }
+      return seen;
+    },
+  });
+}
+
+// On opening the page, a digest is shown when something ran or looked wrong since the last one was read.
+async function firstDigest() {
+  const digest = await api("GET", "/api/digest");
+  digestWanted = digest.ok && (digest.data.ran.length > 0 || digest.data.suspicious.length > 0);
+}
+
 function renderRecent(tasks) {
   const ended = tasks.filter((task) => ENDED.has(task.status)).slice(0, 10);
   $("recent").replaceChildren(...ended.map(resultItem));
@@ -172,6 +199,7 @@ async function load() {
   renderRecent(tasks.data);
   if (refreshRules) refreshRules();
   else refreshRules = mountRules($("rules"), rulesClient);
+  if (digestWanted) await showDigest();
   return pending;
 }
 
@@ -200,6 +228,10 @@ function follow() {
   socket.onopen = () => socket.send(JSON.stringify({ type: "auth", token: localStorage.getItem(TOKEN_KEY) }));
   socket.onmessage = (message) => {
     const event = JSON.parse(message.data);
+    if (event.type === "digest.ready") {
+      digestWanted = true;
+      showDigest(); // now, even while a refresh begun before the event is still running
+    }
     if (event.type !== "hello" && event.type !== "pong") refresh();
   };
   socket.onclose = () => setTimeout(follow, 2000);
@@ -220,6 +252,7 @@ async function start() {
   } else if (!paired) {
     return showPairing();
   }
+  if (view === "approvals") await firstDigest();
   await refresh();
   follow();
   setInterval(() => {
@@ -234,6 +267,7 @@ $("pair-form").addEventListener("submit", async (event) => {
     $("pair-result").textContent = result.error;
     return;
   }
+  if (view === "approvals") await firstDigest();
   await refresh();
   follow();
 });
