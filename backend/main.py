@@ -41,6 +41,7 @@ from backend.api.routes import (
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
+from backend.dreaming.notes import NoteKeeper
 from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
 from backend.recipes.library import Library
@@ -175,6 +176,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         ctx.library.load_starters()
         # A proposed mail rule, once approved, is saved by the learner: it needs no browser and no model.
         ctx.approvals.runners["rule"] = _rule_learner(ctx).save
+        ctx.approvals.runners["note"] = NoteKeeper(engine, ctx.approvals, clock).save
         start_agent_parts(ctx)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).

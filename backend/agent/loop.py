@@ -24,6 +24,7 @@ from backend.agent.llm import ModelClient, ModelUnavailable
 from backend.browser.session import BrowserSession
 from backend.browser.snapshot import Snapshot, fence
 from backend.clock import Clock
+from backend.dreaming.notes import preferences
 from backend.events import EventBus
 from backend.ledger.budgets import Book, BudgetExceeded, PriceUnknown
 from backend.ledger.money import dollars, usd
@@ -192,7 +193,8 @@ class TaskRun:
             if opened.status != "done":
                 self.stop(TaskStatus.FAILED, f"Could not open {url}: {opened.message}")
                 return
-        convo = Conversation(system_prompt(), tool_definitions())
+        # Notes the person kept are preferences for the model; the policy never reads them.
+        convo = Conversation(system_prompt() + preferences(agent.engine), tool_definitions())
         convo.start(instruction, url, await self._page())
         appended = size_bytes(convo.request())
         while not self.stopped:

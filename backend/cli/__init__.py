@@ -5,6 +5,7 @@ Errors a person can cause print a readable message, never a traceback.
 
 from backend.cli import (  # noqa: F401  (each module adds its commands to `app`)
     clients,
+    dreams,
     profile,
     recipes,
     schedule,

@@ -20,6 +20,7 @@ from backend.models.approval import (  # noqa: E402
 )
 from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
+from backend.models.note import Note  # noqa: E402
 from backend.models.recipe import Recipe, RecipeVersion  # noqa: E402
 from backend.models.rule import PlainRule, RuleCreate, RuleKind, RulePatch, RulePublic, UserRule  # noqa: E402
 from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
@@ -41,6 +42,7 @@ __all__ = [
     "ClientPublic",
     "DigestMark",
     "ModelCall",
+    "Note",
     "PairRequest",
     "PairResponse",
     "PairingCode",

@@ -119,6 +119,21 @@ async def digest(ctx: "AppContext", run: Run) -> Ran:
     return Ran(announce(ctx, why="its set time"))
 
 
+async def dream(ctx: "AppContext", run: Run) -> Ran:
+    # Counting, no model call: the night's budget is zero, and the day's budget is never touched.
+    import asyncio
+
+    from backend.dreaming.diary import diary_dir
+    from backend.dreaming.night import Night
+    from backend.policy.audit import AuditLog
+    from backend.skills.mail.learning import Learner
+
+    learner = Learner(ctx.engine, ctx.approvals, AuditLog(ctx.engine, ctx.clock), ctx.bus, ctx.clock)
+    night = Night(ctx.engine, learner, ctx.clock, diary_dir(ctx.settings.data_dir))
+    dreamt = await asyncio.to_thread(night.dream)
+    return Ran(dreamt.summary(), dreamt.task_id, detail={"diary": dreamt.diary, "approvals": dreamt.approval_ids})
+
+
 KINDS: dict[str, Kind] = {
     "triage": Kind(
         "triage",
@@ -147,4 +162,5 @@ KINDS: dict[str, Kind] = {
         params_help={"instruction": "what Deputy should do"},
     ),
     "digest": Kind("digest", "Morning digest at 07:30", digest, {"cron": "30 7 * * *"}, grace=timedelta(hours=4)),
+    "dream": Kind("dream", "Dream over the day at 03:00", dream, {"cron": "0 3 * * *"}, grace=timedelta(hours=6)),
 }
