@@ -3,6 +3,7 @@
 A run of any kind is unattended: what it would change waits as an approval for the user's return.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,6 +42,7 @@ class Ran:
     task_id: str | None = None
     failed: bool = False
     detail: dict[str, Any] | None = None
+    quiet: bool = False  # nothing happened: the run is not kept or announced (a frequent job's idle rounds)
 
 
 Work = Callable[["AppContext", Run], Awaitable[Ran]]
@@ -119,6 +121,15 @@ async def digest(ctx: "AppContext", run: Run) -> Ran:
     return Ran(announce(ctx, why="its set time"))
 
 
+async def checkin(ctx: "AppContext", run: Run) -> Ran:
+    from backend.skills.checkin.rounds import check_in_round
+
+    url, airline = run.params.get("url"), run.params.get("airline")
+    done = await asyncio.to_thread(check_in_round, ctx, url, airline)
+    task_id = next(iter(done.started.values()), None) if len(done.started) == 1 else None
+    return Ran(done.summary(), task_id, failed=bool(done.failed), detail={"started": done.started}, quiet=done.quiet)
+
+
 KINDS: dict[str, Kind] = {
     "triage": Kind(
         "triage",
@@ -146,5 +157,21 @@ KINDS: dict[str, Kind] = {
         needs=("instruction",),
         params_help={"instruction": "what Deputy should do"},
     ),
+    # Every few minutes, so a check-in is retried until it succeeds or the window closes; a run missed
+    # while Deputy was down is still useful (each trip's window decides), so it has no grace.
+    "checkin": Kind(
+        "checkin",
+        "Check in when the window opens",
+        checkin,
+        {"every_seconds": 300},
+        params_help={
+            "url": "the airline's check-in page; without it, check-in is only offered",
+            "airline": "check in only this airline's trips",
+        },
+    ),
     "digest": Kind("digest", "Morning digest at 07:30", digest, {"cron": "30 7 * * *"}, grace=timedelta(hours=4)),
 }
+
+# Jobs Deputy keeps whatever the user adds: id → (kind, when). The offer of "Check in" when a trip's window
+# opens runs here, once a minute, through the same schedule as every other job.
+BUILTIN: dict[str, tuple[str, dict[str, Any]]] = {"s_trip_offers": ("checkin", {"every_seconds": 60})}
