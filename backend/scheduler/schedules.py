@@ -170,7 +170,8 @@ class Schedules:
         return ids[0]
 
     def list(self) -> list[dict[str, Any]]:
-        return [self.public(job) for job in self.scheduler.get_jobs()]
+        # Built-in jobs are Deputy's own plumbing (the check-in offer), not something the user set up.
+        return [self.public(job) for job in self.scheduler.get_jobs() if job.id not in BUILTIN]
 
     def get(self, schedule_id: str) -> dict[str, Any]:
         return self.public(self._job(schedule_id))
