@@ -46,15 +46,12 @@ from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
 from backend.recipes.library import Library
 from backend.scheduler.schedules import Schedules
-from backend.skills.checkin.trips import offer_due
 from backend.tasks import interrupt_unfinished
 
 if TYPE_CHECKING:
     from backend.skills.mail.learning import Learner
 
 log = logging.getLogger(__name__)
-# How often the server looks for trips whose check-in window has opened.
-TRIP_CHECK_S = 60.0
 
 
 def start_agent_parts(ctx: AppContext) -> None:
@@ -123,16 +120,6 @@ def start_agent_parts(ctx: AppContext) -> None:
     ctx.runner = TaskRunner(agent, then=library.learn)
 
 
-async def _offer_checkins(ctx: AppContext) -> None:
-    """Offer "Check in" for each trip whose airline's window has opened, once a minute, for the server's life."""
-    while True:
-        try:
-            await asyncio.to_thread(offer_due, ctx.engine, ctx.bus, ctx.clock.now())
-        except Exception as error:  # a bad minute (a locked database) must not end the offers for good
-            log.warning("Could not check the trips' check-in windows: %s", error)
-        await asyncio.sleep(TRIP_CHECK_S)
-
-
 def _rule_learner(ctx: AppContext) -> "Learner":
     from backend.policy.audit import AuditLog
     from backend.skills.mail.learning import Learner
@@ -185,13 +172,12 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         for approval_id in ctx.approvals.recover():
             ctx.approvals.run_later(approval_id)
         ctx.schedules = Schedules(ctx)
+        # The schedule also offers "Check in" when a trip's window opens (a built-in job of kind checkin).
         ctx.schedules.start()
-        offers = asyncio.create_task(_offer_checkins(ctx), name="trip-offers")
         warming = None
         if ctx.start_browser_at_startup and ctx.browser is not None:
             warming = asyncio.create_task(_warm(ctx))
         yield
-        offers.cancel()
         if warming is not None and not warming.done():
             warming.cancel()
         if ctx.schedules is not None:

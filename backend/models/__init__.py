@@ -27,7 +27,7 @@ from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
 from backend.models.seen_mail import SeenMail  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
-from backend.models.trip import Trip, TripPublic  # noqa: E402
+from backend.models.trip import Trip, TripCheckin, TripPublic  # noqa: E402
 from backend.models.usage import ModelCall  # noqa: E402
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "TaskPublic",
     "TaskStatus",
     "Trip",
+    "TripCheckin",
     "TripPublic",
     "UserRule",
 ]

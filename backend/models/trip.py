@@ -48,3 +48,16 @@ class TripPublic(BaseModel):
         # Attribute by attribute, so a row expired by a commit is loaded again rather than read half empty.
         fields: dict[str, Any] = {name: getattr(trip, name) for name in cls.model_fields if name != "window_opens"}
         return cls(**fields, window_opens=trip.window_opens)
+
+
+class TripCheckin(SQLModel, table=True):
+    """One attempt of the scheduled check-in at a trip: the task it started, or why it did not start."""
+
+    __tablename__ = "trip_checkin"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    trip_id: int = SQLField(foreign_key="trip.id", index=True)
+    task_id: str | None = SQLField(default=None, max_length=40)
+    at: datetime
+    # Set when the window closed with no check-in done, so it is said once, not on every run.
+    closed_unchecked: bool = False

@@ -3,6 +3,7 @@
 A run of any kind is unattended: what it would change waits as an approval for the user's return.
 """
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,6 +42,7 @@ class Ran:
     task_id: str | None = None
     failed: bool = False
     detail: dict[str, Any] | None = None
+    quiet: bool = False  # nothing happened: the run is not kept or announced (a frequent job's idle rounds)
 
 
 Work = Callable[["AppContext", Run], Awaitable[Ran]]
@@ -121,8 +123,6 @@ async def digest(ctx: "AppContext", run: Run) -> Ran:
 
 async def dream(ctx: "AppContext", run: Run) -> Ran:
     # Counting, no model call: the night's budget is zero, and the day's budget is never touched.
-    import asyncio
-
     from backend.dreaming.diary import diary_dir
     from backend.dreaming.night import Night
     from backend.policy.audit import AuditLog
@@ -132,6 +132,15 @@ async def dream(ctx: "AppContext", run: Run) -> Ran:
     night = Night(ctx.engine, learner, ctx.clock, diary_dir(ctx.settings.data_dir))
     dreamt = await asyncio.to_thread(night.dream)
     return Ran(dreamt.summary(), dreamt.task_id, detail={"diary": dreamt.diary, "approvals": dreamt.approval_ids})
+
+
+async def checkin(ctx: "AppContext", run: Run) -> Ran:
+    from backend.skills.checkin.rounds import check_in_round
+
+    url, airline = run.params.get("url"), run.params.get("airline")
+    done = await asyncio.to_thread(check_in_round, ctx, url, airline)
+    task_id = next(iter(done.started.values()), None) if len(done.started) == 1 else None
+    return Ran(done.summary(), task_id, failed=bool(done.failed), detail={"started": done.started}, quiet=done.quiet)
 
 
 KINDS: dict[str, Kind] = {
@@ -161,6 +170,22 @@ KINDS: dict[str, Kind] = {
         needs=("instruction",),
         params_help={"instruction": "what Deputy should do"},
     ),
+    # Every few minutes, so a check-in is retried until it succeeds or the window closes; a run missed
+    # while Deputy was down is still useful (each trip's window decides), so it has no grace.
+    "checkin": Kind(
+        "checkin",
+        "Check in when the window opens",
+        checkin,
+        {"every_seconds": 300},
+        params_help={
+            "url": "the airline's check-in page; without it, check-in is only offered",
+            "airline": "check in only this airline's trips",
+        },
+    ),
     "digest": Kind("digest", "Morning digest at 07:30", digest, {"cron": "30 7 * * *"}, grace=timedelta(hours=4)),
     "dream": Kind("dream", "Dream over the day at 03:00", dream, {"cron": "0 3 * * *"}, grace=timedelta(hours=6)),
 }
+
+# Jobs Deputy keeps whatever the user adds: id → (kind, when). The offer of "Check in" when a trip's window
+# opens runs here, once a minute, through the same schedule as every other job.
+BUILTIN: dict[str, tuple[str, dict[str, Any]]] = {"s_trip_offers": ("checkin", {"every_seconds": 60})}

@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from backend.models import ScheduledRun
 from backend.models.schedule import RunStatus, ScheduleCreate
 from backend.scheduler.clockwork import Clockwork
-from backend.scheduler.kinds import KINDS, Kind, Ran, Run, RunError, check_params
+from backend.scheduler.kinds import BUILTIN, KINDS, Kind, Ran, Run, RunError, check_params
 
 if TYPE_CHECKING:
     from backend.api.deps import AppContext
@@ -81,6 +81,9 @@ class Schedules:
                 session.add(run)
             session.commit()
         self.scheduler.start()
+        for schedule_id, (kind, when) in BUILTIN.items():
+            if self.scheduler.get_job(schedule_id) is None:
+                self._add(schedule_id, KINDS[kind], "Offer check-in when a trip's window opens", {}, when, True)
 
     async def stop(self) -> None:
         if self.scheduler.running:
@@ -129,9 +132,13 @@ class Schedules:
             if body.at
             else dict(kind.default_when)
         )
-        trigger = self._trigger(when)
-        schedule_id = "s_" + secrets.token_hex(5)
         title = (body.title or "").strip() or kind.title
+        return self._add("s_" + secrets.token_hex(5), kind, title, params, when, body.enabled)
+
+    def _add(
+        self, schedule_id: str, kind: Kind, title: str, params: dict[str, Any], when: dict[str, Any], enabled: bool
+    ) -> dict[str, Any]:
+        trigger = self._trigger(when)
         first = trigger.get_next_fire_time(None, self.clock.now().astimezone(self.timezone))
         stored_when = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in when.items()}
         job = self.scheduler.add_job(
@@ -140,7 +147,7 @@ class Schedules:
             id=schedule_id,
             name=title,
             kwargs={"kind": kind.name, "params": params, "when": stored_when},
-            next_run_time=first if body.enabled else None,
+            next_run_time=first if enabled else None,
             coalesce=True,
             max_instances=1,
             misfire_grace_time=None,
@@ -163,7 +170,8 @@ class Schedules:
         return ids[0]
 
     def list(self) -> list[dict[str, Any]]:
-        return [self.public(job) for job in self.scheduler.get_jobs()]
+        # Built-in jobs are Deputy's own plumbing (the check-in offer), not something the user set up.
+        return [self.public(job) for job in self.scheduler.get_jobs() if job.id not in BUILTIN]
 
     def get(self, schedule_id: str) -> dict[str, Any]:
         return self.public(self._job(schedule_id))
@@ -272,6 +280,10 @@ class Schedules:
         with Session(self.ctx.engine) as session:
             record = session.get(ScheduledRun, run.run_id)
             if record is None:
+                return
+            if ran.quiet and status is RunStatus.DONE and record.by == "schedule":
+                session.delete(record)
+                session.commit()
                 return
             record.status = status
             record.finished_at = self.clock.now()
