@@ -17,6 +17,8 @@ def new_task(
     url: str | None = None,
     budget_micro_usd: int | None = None,
     sites: list[str] | None = None,
+    user_id: str = "",
+    team: str = "",
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
@@ -27,6 +29,8 @@ def new_task(
         status=TaskStatus.QUEUED,
         created_at=now,
         updated_at=now,
+        user_id=user_id,
+        team=team,
     )
     session.add(task)
     return task

@@ -74,8 +74,12 @@ def require_data_dir(settings: "Settings") -> None:
 def database(settings: "Settings") -> Iterator["Session"]:
     from backend.db import DatabaseUnusable, create_schema, make_engine, session_scope
 
-    require_data_dir(settings)
-    engine = make_engine(settings.sqlalchemy_url)
+    if settings.database_url is None:
+        require_data_dir(settings)
+    try:
+        engine = make_engine(settings.sqlalchemy_url)
+    except DatabaseUnusable as problem:
+        fail(str(problem))
     try:
         try:
             create_schema(engine)

@@ -23,7 +23,7 @@ from backend.models.client import Client, ClientPublic, PairingCode, PairRequest
 from backend.models.rule import RuleCreate, RuleKind, RulePublic, UserRule  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
-from backend.models.usage import ModelCall  # noqa: E402
+from backend.models.usage import BudgetHold, BudgetLock, ModelCall  # noqa: E402
 
 __all__ = [
     "AppState",
@@ -33,6 +33,8 @@ __all__ = [
     "ApproveBody",
     "AuditPublic",
     "AuditRecord",
+    "BudgetHold",
+    "BudgetLock",
     "Client",
     "ClientPublic",
     "ModelCall",
