@@ -156,4 +156,6 @@ def test_bad_database_addresses_get_one_line(tmp_path: Path) -> None:
         line = one_line_error(deputy(command, url, tmp_path))
         assert expected in line, (url, command, line)
         assert "secret" not in line
-    assert "Deputy works with SQLite and PostgreSQL" in one_line_error(deputy(["serve"], "oracle://db/x", tmp_path))
+    assert "Deputy works with SQLite and PostgreSQL" in one_line_error(
+        deputy(["serve", "--port", free_port()], "oracle://db/x", tmp_path)
+    )
