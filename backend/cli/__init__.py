@@ -3,7 +3,7 @@
 Errors a person can cause print a readable message, never a traceback.
 """
 
-from backend.cli import clients, database, server, work  # noqa: F401  (each module adds its commands to `app`)
+from backend.cli import clients, database, report, server, work  # noqa: F401  (each module adds its commands to `app`)
 from backend.cli.app import app, main
 
 __all__ = ["app", "main"]
