@@ -74,8 +74,7 @@ def require_data_dir(settings: "Settings") -> None:
 def database(settings: "Settings") -> Iterator["Session"]:
     from backend.db import DatabaseUnusable, create_schema, make_engine, session_scope
 
-    if settings.database_url is None:
-        require_data_dir(settings)
+    require_data_dir(settings)
     try:
         engine = make_engine(settings.sqlalchemy_url)
     except DatabaseUnusable as problem:
