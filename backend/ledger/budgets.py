@@ -142,8 +142,10 @@ class Book:
             user_id=self.user_id,
             team=self.team,
         )
-        # The real cost replaces the hold in one transaction: no moment counts the call twice or not at all.
+        # The real cost replaces the hold in one transaction: no moment counts the call twice or not at all. It
+        # takes the book's lock too, so a check in progress never reads the spend before and the holds after.
         with Session(self.engine) as session:
+            _lock_the_book(session.connection())
             session.add(call)
             session.exec(delete(BudgetHold).where(col(BudgetHold.id) == reservation.id))  # type: ignore[call-overload]
             session.commit()

@@ -14,7 +14,7 @@ from backend.ledger.budgets import start_of_day
 from backend.models import BudgetHold, ModelCall, RuleKind, UserRule
 from tests.model_server import ModelServer, forever, text
 
-DAY_BUDGET = 20_000  # micro-dollars ($0.02): room for a few hundred small calls; the tasks want more
+DAY_BUDGET = 50_000  # micro-dollars ($0.05): room for about ninety calls; the tasks want more
 WORST_CALL = 1_000  # micro-dollars: more than any one of the spender's calls may cost at worst
 
 
@@ -29,7 +29,7 @@ def test_twenty_tasks_in_three_processes_never_spend_past_one_daily_budget(scrat
         )
         session.commit()
     people = [("ana", "ops", 7), ("ben", "ops", 7), ("chen", "sales", 6)]
-    with ModelServer([forever(text('{"1": "receipts"}'))]) as model:
+    with ModelServer([forever(text("receipts " * 300))]) as model:
         workers = [
             subprocess.Popen(
                 [sys.executable, "-m", "tests.integration.ledger.spender", scratch_url, model.base_url, *map(str, who)],
@@ -41,6 +41,8 @@ def test_twenty_tasks_in_three_processes_never_spend_past_one_daily_budget(scrat
             )
             for who in people
         ]
+        for worker in workers:  # all three ready (imported, tasks made) before any starts
+            assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
         for worker in workers:
             assert worker.stdin is not None
             worker.stdin.write("go\n")
