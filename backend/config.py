@@ -1,5 +1,7 @@
 """Deputy's settings, read from DEPUTY_* environment variables. Nothing is built at import."""
 
+import getpass
+import re
 from pathlib import Path
 
 import platformdirs
@@ -7,6 +9,16 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORT = 8740
+# A person's id and a team's name appear in a shared ledger's reports: plain words, no spaces or markup.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
+
+
+def default_user_id() -> str:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+    return name if re.fullmatch(NAME_PATTERN, name) else "me"
 
 
 def default_data_dir() -> Path:
@@ -19,6 +31,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Where Deputy keeps its files.")
     port: int = Field(DEFAULT_PORT, ge=1, le=65535, description="The local server's port on 127.0.0.1.")
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in the data folder.")
+    user_id: str = Field(
+        default_factory=default_user_id,
+        pattern=NAME_PATTERN,
+        description="Who this Deputy works for, in a team's shared ledger (default: the login name).",
+    )
+    team: str = Field(
+        "", pattern=r"^([A-Za-z0-9][A-Za-z0-9._@+-]{0,63})?$", description="The team this person's costs count to."
+    )
     model: str = Field("claude-sonnet-4-6", description="The Claude model the agent uses.")
     triage_model: str = Field(
         "claude-haiku-4-5", description="The small model that classifies mail in triage (no tools, typed output)."

@@ -73,7 +73,7 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.skills.mail.triage import Triage
     from backend.skills.registry import load as load_skills
 
-    ctx.book = Book(ctx.engine, ctx.clock, ctx.bus)
+    ctx.book = Book(ctx.engine, ctx.clock, ctx.bus, ctx.settings.user_id, ctx.settings.team)
     chromium = find_chromium(ctx.settings.chromium)
     if chromium is None:
         ctx.agent_unavailable = "No Chromium is installed, so tasks cannot run. `deputy doctor` says how to fix it."

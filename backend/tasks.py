@@ -18,6 +18,8 @@ def new_task(
     budget_micro_usd: int | None = None,
     sites: list[str] | None = None,
     unattended: bool = False,
+    user_id: str = "",
+    team: str = "",
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
@@ -29,6 +31,8 @@ def new_task(
         unattended=unattended,
         created_at=now,
         updated_at=now,
+        user_id=user_id,
+        team=team,
     )
     session.add(task)
     return task

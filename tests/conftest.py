@@ -1,5 +1,7 @@
-"""Shared fixtures: a real Chromium through async Playwright, and the demo sites on free loopback ports."""
+"""Shared fixtures: a real Chromium through async Playwright, the demo sites on free loopback ports, and, when
+DEPUTY_TEST_POSTGRES names a PostgreSQL server (scripts/test starts one), a fresh database on it per test."""
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -72,3 +74,49 @@ def heron_server() -> Iterator[ThreadedServer]:
     from tests.sites.heron.app import create_app
 
     yield from _serve(create_app())
+
+
+TEST_DATABASE = "deputy_tests"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    """One database at the newest schema on the test server, emptied after each test that uses it."""
+    server = os.environ.get("DEPUTY_TEST_POSTGRES")
+    if not server:
+        yield None
+        return
+    import psycopg
+
+    from backend.db import create_schema, make_engine
+
+    with psycopg.connect(server.replace("+psycopg", ""), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {TEST_DATABASE}")
+    url = server.rsplit("/", 1)[0] + "/" + TEST_DATABASE
+    engine = make_engine(url)
+    create_schema(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture(autouse=True)
+def database_url(postgres_database: str | None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str | None]:
+    """On the PostgreSQL pass, every Deputy a test starts (in process or as a command) uses the test database,
+    which starts each test empty: tables are truncated afterwards, far quicker than a database per test."""
+    if postgres_database is None:
+        yield None
+        return
+    import psycopg
+
+    monkeypatch.setenv("DEPUTY_DATABASE_URL", postgres_database)
+    yield postgres_database
+    with psycopg.connect(postgres_database.replace("+psycopg", ""), autocommit=True) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
+        if tables:
+            connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")

@@ -5,9 +5,11 @@ Errors a person can cause print a readable message, never a traceback.
 
 from backend.cli import (  # noqa: F401  (each module adds its commands to `app`)
     clients,
+    database,
     dreams,
     profile,
     recipes,
+    report,
     schedule,
     server,
     trips,

@@ -75,7 +75,10 @@ def database(settings: "Settings") -> Iterator["Session"]:
     from backend.db import DatabaseUnusable, create_schema, make_engine, session_scope
 
     require_data_dir(settings)
-    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        engine = make_engine(settings.sqlalchemy_url)
+    except DatabaseUnusable as problem:
+        fail(str(problem))
     try:
         try:
             create_schema(engine)

@@ -12,6 +12,7 @@ from backend.cli.app import (
     PortOption,
     app,
     console,
+    database,
     err,
     fail,
     fresh_code,
@@ -119,6 +120,8 @@ def start_server(settings: "Settings", stack: ExitStack, warm_browser: bool = Fa
     from backend.servers import ThreadedServer
 
     sock = bind_port(settings)
+    with database(settings):
+        pass  # a database Deputy cannot use is refused here in one line, not in the server's thread
     application = create_app(settings)
     application.state.ctx.start_browser_at_startup = warm_browser
     return stack.enter_context(ThreadedServer(application, sock=sock))

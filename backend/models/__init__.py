@@ -28,7 +28,7 @@ from backend.models.seen_mail import SeenMail  # noqa: E402
 from backend.models.state import AppState, StatePublic, StateUpdate  # noqa: E402
 from backend.models.task import Task, TaskCreate, TaskPublic, TaskStatus  # noqa: E402
 from backend.models.trip import Trip, TripCheckin, TripPublic  # noqa: E402
-from backend.models.usage import ModelCall  # noqa: E402
+from backend.models.usage import BudgetHold, BudgetLock, ModelCall  # noqa: E402
 
 __all__ = [
     "AppState",
@@ -38,6 +38,8 @@ __all__ = [
     "ApproveBody",
     "AuditPublic",
     "AuditRecord",
+    "BudgetHold",
+    "BudgetLock",
     "Client",
     "ClientPublic",
     "DigestMark",

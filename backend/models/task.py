@@ -52,6 +52,9 @@ class Task(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None = None
+    # Whose Deputy took the task (DEPUTY_USER_ID, DEPUTY_TEAM): a team's report counts outcomes per person.
+    user_id: str = SQLField(default="", index=True, max_length=64)
+    team: str = SQLField(default="", max_length=64)
 
 
 class TaskCreate(BaseModel):

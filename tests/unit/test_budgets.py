@@ -18,8 +18,8 @@ from backend.tasks import new_task
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Book:
-    engine = make_engine(f"sqlite:///{tmp_path / 'ledger.db'}")
+def book(tmp_path: Path, database_url: str | None) -> Book:
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'ledger.db'}")
     create_schema(engine)
     return Book(engine, ManualClock())
 

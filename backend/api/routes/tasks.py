@@ -55,6 +55,8 @@ def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionD
         url=body.url,
         budget_micro_usd=body.budget_micro_usd,
         sites=body.sites,
+        user_id=ctx.settings.user_id,
+        team=ctx.settings.team,
     )
     session.commit()
     session.refresh(task)
