@@ -3,6 +3,8 @@
 // Companions are sent back as they came (masked), which keeps them; Deputy's reasons for a refusal are
 // shown beside the form.
 
+import { el } from "../shared/dom.js";
+
 const FIELDS = [
   ["first_name", "First name", "text"],
   ["last_name", "Last name", "text"],
@@ -13,18 +15,6 @@ const FIELDS = [
   ["passport_expiry", "Passport expiry (YYYY-MM-DD)", "text"],
 ];
 const SEATS = ["window", "aisle", "middle", "any"];
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children);
-  return node;
-}
 
 function form(shown, save, note = "") {
   const person = shown.traveller ?? {};

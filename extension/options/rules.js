@@ -3,24 +3,14 @@
 // saved before that). The same section runs in the options page (through the paired token) and on
 // Deputy's own approvals page (through that page's token): each hands in its own `client`.
 
+import { el } from "../shared/dom.js";
+
 const ACTIONS = [
   ["archive", "Archive"],
   ["mark_read", "Mark read"],
   ["star", "Star"],
   ["label", "Label"],
 ];
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
 
 // A stored rule as a sentence; mail rules carry their own ("Archive mail from LaunchList Daily").
 export function ruleSentence(rule) {

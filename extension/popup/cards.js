@@ -6,20 +6,9 @@ import { fetchBlob } from "../shared/api.js";
 import { costLine, editableParams, RISK_LABEL, specFor, targetOf, titleOf, visibleParams } from "../shared/describe.js";
 import { countdown, hostOf, parseServerTime } from "../shared/format.js";
 import { MSG, send } from "../shared/messages.js";
+import { el } from "../shared/dom.js";
 
 const SOON_MS = 60_000;
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-}
 
 function screenshot(approval, pairing, urls) {
   if (!approval.screenshot_url) return null;

@@ -24,6 +24,7 @@ EXTENSION_FILES = {
     "shared/api.js",
     "shared/describe.js",
     "shared/digest.js",
+    "shared/dom.js",
     "shared/format.js",
     "shared/messages.js",
     "shared/results.js",
