@@ -28,6 +28,11 @@ from backend.servers import ThreadedServer
 from backend.tasks import new_task
 from tests.live import Deputy, start_deputy
 
+# A wait in these tests ends as soon as the page shows what it waits for; the limit only decides when a wait
+# has failed. Playwright's 5 s is too short for a task that launches the agent's browser and calls the model
+# on two busy cores, so the limit is generous (a real failure still fails, later).
+expect.set_options(timeout=30_000)
+
 T = TypeVar("T")
 
 EXTENSION_DIR = Path(__file__).resolve().parents[2] / "extension"
