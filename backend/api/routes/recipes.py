@@ -11,6 +11,7 @@ from backend.models import Recipe, RecipeVersion
 from backend.models.recipe import RecipePublic, RecipeRun, RecipeVersionPublic
 from backend.models.task import TaskCreate
 from backend.recipes.library import Library, RecipeError
+from backend.recipes.travellers import lend, travellers_for
 from backend.tasks import new_task
 
 router = APIRouter(tags=["recipes"])
@@ -69,13 +70,16 @@ def run_recipe(key: str, body: RecipeRun, _: AuthDep, ctx: ContextDep, session: 
         recipe, _versions = library.get(key)
         match, instruction = library.for_run(key, body.variables)
         checked = TaskCreate(instruction=instruction, url=body.url or recipe.start_url)
+        travellers = travellers_for(ctx.settings.data_dir, recipe.name, match.steps)
     except LookupError:
         raise not_found(f"Recipe {key!r}") from None
     except RecipeError as error:
-        raise HTTPException(409 if "retired" in str(error) else 422, str(error)) from None
+        refused = "retired" in str(error) or "profile" in str(error)
+        raise HTTPException(409 if refused else 422, str(error)) from None
     except ValidationError as error:
         raise HTTPException(422, f"Invalid run: {error.errors()[0]['msg']}.") from None
     task = new_task(session, checked.instruction, ctx.clock.now(), url=checked.url)
+    lend(session, ctx.browser, task, travellers)
     session.commit()
     session.refresh(task)
     ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})
