@@ -167,7 +167,14 @@ class Replay:
             params["ref"] = element.ref
         reason = f"Recipe {self.recipe.name!r}, step {index + 1}: {said}"
         self.bus.publish("step.started", {"task_id": self.task_id, "step": index + 1, "action": step["action"]})
-        outcome = await self.executor.propose(self.task_id, step["action"], params, origin="recipe", reason=reason)
+        outcome = await self.executor.propose(
+            self.task_id,
+            step["action"],
+            params,
+            origin="recipe",
+            reason=reason,
+            recipe_step=f"{self.recipe.recipe_id}#{index + 1}",
+        )
         if outcome.status == "pending" and outcome.approval_id:
             self.status(TaskStatus.WAITING, f"Waiting for approval {outcome.approval_id}.")
             outcome = await self.executor.resolve(outcome.approval_id)
