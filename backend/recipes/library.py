@@ -336,12 +336,8 @@ class Library:
     def load_starters(self) -> list[str]:
         """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet."""
         added = []
-        folder = resources.files("backend.recipes").joinpath("starters")
         with Session(self.engine) as session:
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-                if not entry.name.endswith(".json"):
-                    continue
-                data = json.loads(entry.read_text(encoding="utf-8"))
+            for data in shipped_starters():
                 if session.exec(select(Recipe).where(Recipe.name == data["name"])).first() is not None:
                     continue
                 now = self.clock.now()
@@ -362,3 +358,21 @@ class Library:
                 added.append(recipe.name)
             session.commit()
         return added
+
+
+def shipped_starters() -> list[dict[str, Any]]:
+    """The starter recipes Deputy ships, as their JSON files say (name, instruction, start_url, steps, and
+    `examples`: values for their variables that work on the demo sites)."""
+    folder = resources.files("backend.recipes").joinpath("starters")
+    files = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    return [json.loads(entry.read_text(encoding="utf-8")) for entry in files]
+
+
+def starter_command(starter: dict[str, Any], port_option: str = "") -> str:
+    """The exact command that runs a starter on the demo sites, its example values filled in."""
+    values = starter.get("examples") or {}
+    given = "".join(
+        f" --var {name}={values.get(name, name.upper())}"
+        for name in sorted(set(VARIABLE.findall(starter["instruction"])))
+    )
+    return f"deputy recipes run {starter['name']}{given}{port_option}"
