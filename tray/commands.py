@@ -90,7 +90,20 @@ class Commands:
             schedules = self._call("GET", "/api/schedules")
         except (CommandFailed, ValueError):
             schedules = []  # the schedule starts after the rest of the server; the menu shows none meanwhile
-        return from_api(self.client.port, server_state, approvals, tasks, usage, browser, schedules)  # type: ignore[arg-type]
+        try:
+            recipes = self._call("GET", "/api/recipes")
+        except (CommandFailed, ValueError):
+            recipes = []  # recipes load after the rest of the server; the menu shows none meanwhile
+        return from_api(
+            self.client.port,
+            server_state,
+            approvals,
+            tasks,
+            usage,
+            browser,  # type: ignore[arg-type]
+            schedules,  # type: ignore[arg-type]
+            recipes=recipes,  # type: ignore[arg-type]
+        )
 
     def watch(self, on: bool, state: TrayState) -> str:
         """Switch every deploy-watch job on or off, so the item's check mark means all of them."""
@@ -118,6 +131,11 @@ class Commands:
                 started = self._call("POST", f"/api/schedules/{entry.arg}/run")
                 title = started.get("title") if isinstance(started, dict) else entry.arg
                 return f"Started {title}; what it prepares waits for your approval."
+            case Do.RUN_RECIPE:
+                self._call("POST", f"/api/recipes/{entry.arg}/run", {})
+                return (
+                    f"Started recipe {entry.arg} with no model call; anything it would change waits for your approval."
+                )
             case Do.WATCH:
                 return self.watch(not state.watching, state)
             case Do.APPROVALS:

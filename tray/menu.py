@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tray.state import Job, TrayState, money
+from tray.state import Job, RecipeItem, TrayState, money
 
 
 class Do(StrEnum):
@@ -12,6 +12,7 @@ class Do(StrEnum):
     PAUSE = "pause"  # toggles pause/resume
     TOGGLE = "toggle"  # a switch from /api/state; the entry's `arg` names it
     RUN_JOB = "run_job"  # runs the scheduled job named by `arg` now
+    RUN_RECIPE = "run_recipe"  # replays the recipe named by `arg` now (only recipes without variables)
     WATCH = "watch"  # switches every deploy-watch job on or off
     APPROVALS = "approvals"
     COSTS = "costs"
@@ -78,6 +79,22 @@ def schedule_entries(state: TrayState) -> list[Entry]:
     return [Entry("Schedules", submenu=jobs, enabled=up), watch]
 
 
+def recipe_entry(recipe: RecipeItem, up: bool) -> Entry:
+    if recipe.variables:
+        # A click cannot ask for values; the terminal can.
+        needs = " ".join(f"--var {name}=..." for name in recipe.variables)
+        return Entry(f"{recipe.name} (needs values: deputy recipes run {recipe.name} {needs})", enabled=False)
+    return Entry(f"{recipe.name}: {recipe.instruction}", Do.RUN_RECIPE, arg=recipe.name, enabled=up)
+
+
+def recipes_entry(state: TrayState) -> Entry:
+    up = state.connected
+    items = tuple(recipe_entry(r, up) for r in state.recipes) or (
+        Entry("No recipes yet: a task the model finishes becomes one", enabled=False),
+    )
+    return Entry("Recipes", submenu=items, enabled=up)
+
+
 def build_menu(state: TrayState) -> list[Entry]:
     up = state.connected
     entries = [
@@ -92,6 +109,7 @@ def build_menu(state: TrayState) -> list[Entry]:
         spend += f" of {money(state.budget_usd)}"
     entries += [
         *schedule_entries(state),
+        recipes_entry(state),
         SEPARATOR,
         Entry(f"Pending approvals ({len(state.pending)})", Do.APPROVALS, enabled=up, default=True),
         Entry(spend, Do.COSTS, enabled=up),

@@ -41,6 +41,15 @@ WATCH_KIND = "deploy_watch"
 
 
 @dataclass(frozen=True)
+class RecipeItem:
+    """A recipe as the menu shows it: only those without variables run from a click."""
+
+    name: str
+    instruction: str
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TrayState:
     connected: bool = False
     problem: str = ""  # why something is down, for the tooltip
@@ -52,6 +61,7 @@ class TrayState:
     budget_usd: float | None = None
     port: int = 0
     jobs: tuple[Job, ...] = ()
+    recipes: tuple[RecipeItem, ...] = ()  # the active ones
 
     @property
     def watches(self) -> tuple[Job, ...]:
@@ -161,6 +171,7 @@ def from_api(
     browser: dict[str, Any] | None,
     schedules: list[dict[str, Any]] | None = None,
     now: datetime | None = None,
+    recipes: list[dict[str, Any]] | None = None,
 ) -> TrayState:
     toggles = {k: v for k, v in server_state.items() if isinstance(v, bool) and k != "paused"}
     budget = (usage.get("budget") or {}).get("day_usd")
@@ -178,4 +189,9 @@ def from_api(
         budget_usd=float(budget) if budget is not None else None,
         port=port,
         jobs=tuple(job_of(job, now or datetime.now().astimezone()) for job in schedules or []),
+        recipes=tuple(
+            RecipeItem(str(r["name"]), str(r["instruction"]), tuple(r.get("variables") or ()))
+            for r in recipes or []
+            if r.get("status") == "active"
+        ),
     )

@@ -35,6 +35,8 @@ IRREVERSIBLE_NAMES = [
     r"publish",
     r"report (spam|phishing)",
 ]
+# Names of controls that spend money.
+PAYING = re.compile(r"\b(pay|payment|purchase|buy|order)\b", re.I)
 # Boxes whose tick is a statement made for the person (an airline's dangerous-goods declaration).
 DECLARATIONS = re.compile(
     r"dangerous goods|hazardous (goods|materials|items)|prohibited (items|articles)|restricted (items|articles)|"
@@ -145,6 +147,7 @@ class Target(Protocol):
 class Assessment:
     risk: Risk
     reason: str
+    payment: bool = False  # it spends money: nothing the user granted covers it
 
 
 def price_in(text: str) -> str | None:
@@ -173,7 +176,7 @@ def _paid_choice(spec: ActionSpec, params: Any, target: Target, around: str) -> 
     price = price_in(name) or (price_in(around) if plain else None)
     if price is None:
         return None
-    return Assessment(Risk.IRREVERSIBLE, f"{describe(target)} costs {price}; a paid choice is a payment")
+    return Assessment(Risk.IRREVERSIBLE, f"{describe(target)} costs {price}; a paid choice is a payment", True)
 
 
 def assess(spec: ActionSpec, params: Any, target: Target | None, around: str = "") -> Assessment:
@@ -220,7 +223,7 @@ def _click_risk(target: Target) -> Assessment:
     if FORM_OPENERS.match(name) and target.form_method is None:
         return Assessment(Risk.LOCAL, f"{what} only opens a form; nothing is sent until Send")
     if _IRREVERSIBLE.match(name):
-        return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it")
+        return Assessment(Risk.IRREVERSIBLE, f"{what} cannot be undone once the site has it", bool(PAYING.search(name)))
     final = target.dialog and (_IRREVERSIBLE.search(target.dialog) or FINAL_DIALOG.search(target.dialog))
     if final and AFFIRMATIVE.match(name):
         return Assessment(Risk.IRREVERSIBLE, f"{what} confirms the dialog {target.dialog!r}")

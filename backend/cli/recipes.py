@@ -48,7 +48,9 @@ def show(
             target = step.get("target")
             on = f" on {target['role']} {target['name']!r}" if target else ""
             params = {k: v for k, v in step["params"].items() if k != "ref"}
-            console.print(f"  {number}. {step['action']}{on} {params if params else ''}".rstrip())
+            current = version["version"] == recipe["version"]
+            granted = " (granted: runs without asking)" if current and number in recipe["granted_steps"] else ""
+            console.print(f"  {number}. {step['action']}{on} {params if params else ''}".rstrip() + granted)
 
 
 @recipes_app.command("rm")
@@ -60,6 +62,30 @@ def remove(
     """Delete a recipe and all its versions."""
     gone = call(running_server(load_settings(port, data_dir)), "DELETE", f"/api/recipes/{name}")
     console.print(f"Deleted recipe {gone['name']}.")
+
+
+@recipes_app.command("grant")
+def grant(
+    name: Annotated[str, typer.Argument(help="The recipe's name or id.")],
+    step: Annotated[int, typer.Argument(help="The step's number, as `deputy recipes show` lists it.")],
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Let one step of one recipe run without asking (never a payment; `deputy recipes revoke` undoes it)."""
+    recipe = call(running_server(load_settings(port, data_dir)), "POST", f"/api/recipes/{name}/steps/{step}/grant")
+    console.print(f"Step {step} of {recipe['name']} now runs without asking, on {recipe['site']} only.")
+
+
+@recipes_app.command("revoke")
+def revoke(
+    name: Annotated[str, typer.Argument(help="The recipe's name or id.")],
+    step: Annotated[int, typer.Argument(help="The step's number.")],
+    port: PortOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Make a granted step ask again."""
+    recipe = call(running_server(load_settings(port, data_dir)), "DELETE", f"/api/recipes/{name}/steps/{step}/grant")
+    console.print(f"Step {step} of {recipe['name']} asks again.")
 
 
 @recipes_app.command("run")

@@ -1,6 +1,7 @@
 """Starting Deputy (serve, up, demo), its browser for signing in, and the doctor."""
 
 import errno
+import json
 import socket
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Annotated
@@ -55,6 +56,7 @@ def greet(settings: "Settings", stack: ExitStack, demo: bool, triage: bool = Fal
     console.print(f"Data folder: {settings.data_dir}")
     if demo:
         mail_url = print_demo_sites(stack)
+        print_starters(settings)
         if triage:
             from backend.cli.starter import start_triage_when_up
 
@@ -75,6 +77,22 @@ def serve_forever(settings: "Settings", demo: bool, warm_browser: bool = False, 
             application.state.ctx.start_browser_at_startup = True
         config = uvicorn.Config(application, log_level="warning", ws_ping_interval=20)
         uvicorn.Server(config).run(sockets=[sock])
+
+
+def print_starters(settings: "Settings") -> None:
+    """Tell a newcomer which recipes run end to end with no model key, and the exact command for each."""
+    from backend.config import DEFAULT_PORT
+    from backend.recipes.library import shipped_starters, starter_command
+
+    port = "" if settings.port == DEFAULT_PORT else f" --port {settings.port}"
+    console.print(
+        "Starter recipes run on the demo sites with no model key (zero tokens), asking before the final step:"
+    )
+    for starter in shipped_starters():
+        profile = (
+            " (first add yourself: `deputy profile set`)" if "{{traveller." in json.dumps(starter["steps"]) else ""
+        )
+        console.print(f"  {starter['instruction']}: [bold]{starter_command(starter, port)}[/]{profile}")
 
 
 def print_demo_sites(stack: ExitStack) -> str:

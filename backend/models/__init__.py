@@ -21,7 +21,7 @@ from backend.models.approval import (  # noqa: E402
 from backend.models.audit import AuditPublic, AuditRecord  # noqa: E402
 from backend.models.client import Client, ClientPublic, PairingCode, PairRequest, PairResponse  # noqa: E402
 from backend.models.note import Note  # noqa: E402
-from backend.models.recipe import Recipe, RecipeVersion  # noqa: E402
+from backend.models.recipe import Recipe, RecipeGrant, RecipeVersion  # noqa: E402
 from backend.models.rule import PlainRule, RuleCreate, RuleKind, RulePatch, RulePublic, UserRule  # noqa: E402
 from backend.models.schedule import DigestMark, ScheduledRun  # noqa: E402
 from backend.models.seen_mail import SeenMail  # noqa: E402
@@ -50,6 +50,7 @@ __all__ = [
     "PairingCode",
     "PlainRule",
     "Recipe",
+    "RecipeGrant",
     "RecipeVersion",
     "RejectBody",
     "RuleCreate",

@@ -43,6 +43,21 @@ class RecipeVersion(SQLModel, table=True):
     created_at: datetime
 
 
+class RecipeGrant(SQLModel, table=True):
+    """The user let one step of one recipe run without asking: bound to what the step did (its action and the
+    kind of target) on the recipe's own site, so a healed step that now presses something else asks again."""
+
+    __tablename__ = "recipe_grant"
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    recipe_id: str = SQLField(index=True, max_length=32)
+    step: int  # counted from 1, as the user sees the steps
+    action: str = SQLField(max_length=40)
+    kind: str = SQLField(max_length=120)
+    site: str = SQLField(max_length=300)
+    created_at: datetime
+
+
 class RecipeVersionPublic(BaseModel):
     version: int
     why: str

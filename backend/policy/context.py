@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from backend.clock import Clock
-from backend.models import AppState, RuleKind, Task, UserRule
+from backend.models import AppState, RecipeGrant, RuleKind, Task, UserRule
 from backend.policy.engine import PolicyContext
 from backend.policy.provenance import canonical_host, site_of
 
@@ -43,6 +43,10 @@ def load(engine: Engine, clock: Clock, task_id: str) -> TaskFacts:
             destructive_done=task.destructive_count,
             trusted_text=" ".join(trusted),
             unattended=task.unattended,
+            step_grants=[
+                {"step": f"{g.recipe_id}#{g.step}", "action": g.action, "kind": g.kind, "site": g.site}
+                for g in session.exec(select(RecipeGrant))
+            ],
         )
         return TaskFacts(policy, scope_of(task, rules), trusted, bool(task.url or task.sites))
 

@@ -5,7 +5,7 @@ nothing the model reads, says or forgets can change it.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
@@ -48,6 +48,7 @@ class Proposal:
     origin: str = "model"  # model | recipe | rule | user
     egress: str = "free"  # for a navigation: free (in the task's scope), ask (leaves it), deny (carries data out)
     egress_reason: str = ""
+    recipe_step: str = ""  # "RECIPE_ID#N" for step N of a replayed recipe
 
 
 @dataclass
@@ -59,6 +60,8 @@ class PolicyContext:
     destructive_done: int
     trusted_text: str  # the instruction, the task's URL and every value the user typed or approved
     unattended: bool = False  # a scheduled run while the user may be away: it prepares, it does not write
+    # Steps of recipes the user let run without asking: {"step": "RECIPE_ID#N", "action", "kind", "site"}.
+    step_grants: list[dict[str, Any]] = field(default_factory=list)
 
     def rules_of(self, kind: RuleKind) -> list[dict[str, Any]]:
         return [r.value for r in self.rules if r.kind == kind]
@@ -159,10 +162,29 @@ def _quiet_hours(p: Proposal, ctx: PolicyContext) -> Decision | None:
     return None
 
 
+def _granted_step(p: Proposal, ctx: PolicyContext) -> Decision | None:
+    """A replayed recipe step the user granted runs without asking: the same action on the same kind of
+    target, on the recipe's own site (the site scope was checked before this). Never a payment, and never in a
+    run nobody watches."""
+    if p.origin != "recipe" or not p.recipe_step or ctx.unattended or p.assessment.payment:
+        return None
+    if any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.ALWAYS_ASK)):
+        return None
+    for grant in ctx.step_grants:
+        same = (grant.get("step"), grant.get("action"), grant.get("kind")) == (p.recipe_step, p.action, p.kind)
+        if same and grant.get("site") == p.site:
+            step = p.recipe_step.rsplit("#", 1)[-1]
+            return Decision(Verdict.ALLOW, f"Allowed: you granted step {step} of this recipe ({p.assessment.reason}).")
+    return None
+
+
 def _by_risk(p: Proposal, ctx: PolicyContext) -> Decision:
     risk, why = p.assessment.risk, p.assessment.reason
     if risk in (Risk.READ, Risk.LOCAL):
         return Decision(Verdict.ALLOW, f"Allowed: {why}.")
+    granted_step = _granted_step(p, ctx)
+    if granted_step is not None:
+        return granted_step
     if risk is Risk.IRREVERSIBLE:
         return Decision(Verdict.ASK, f"Needs your approval: {why}.")
     if any(_host_matches(p.site, r["host"]) for r in ctx.rules_of(RuleKind.ALWAYS_ASK)):

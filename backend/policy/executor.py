@@ -107,11 +107,13 @@ class Executor:
         reason: str | None = None,
         waits: bool = True,
         under: str | None = None,
+        recipe_step: str = "",
     ) -> Outcome:
         """Propose an action. A proposer that `waits` calls resolve() on a pending outcome; for one that does
         not (an unattended run), an approval given later is run by the lifecycle's runner. `under` names a
         claimed batch approval: a reversible change of the kind it covers runs as that approval instead of
-        asking again (the policy still decides first, so a denial stays a denial)."""
+        asking again (the policy still decides first, so a denial stays a denial). `recipe_step` names the
+        replayed recipe step ("RECIPE_ID#N") so a grant the user gave that step can apply."""
         try:
             spec = registry.get(action)
             params = spec.validate(raw_params)
@@ -152,6 +154,7 @@ class Executor:
             origin=origin,
             egress=looked.egress,
             egress_reason=looked.egress_reason,
+            recipe_step=recipe_step if origin == "recipe" else "",
         )
         decision = decide(proposal, facts.policy)
         risk = looked.assessment.risk

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from backend.actions.risk import PAYING, price_in
 from backend.clock import Clock
-from backend.models import AuditRecord, ModelCall, Recipe, RecipeVersion, Task, TaskStatus
+from backend.models import AuditRecord, ModelCall, Recipe, RecipeGrant, RecipeVersion, Task, TaskStatus
+from backend.policy.engine import grant_kind
 from backend.policy.provenance import site_of
 from backend.recipes.template import VARIABLE, abstract, find_variables, match, strings_of
 
@@ -230,9 +232,64 @@ class Library:
             recipe = self._find(session, key)
             for version in session.exec(select(RecipeVersion).where(RecipeVersion.recipe_id == recipe.id)):
                 session.delete(version)
+            for grant in session.exec(select(RecipeGrant).where(RecipeGrant.recipe_id == recipe.id)):
+                session.delete(grant)
             session.delete(recipe)
             session.commit()
             return recipe
+
+    # ---- steps the user lets run without asking ------------------------------------------------------
+
+    def grant(self, key: str, number: int) -> RecipeGrant:
+        """Let step `number` of this recipe run without asking, on the recipe's own site; never a payment."""
+        with Session(self.engine) as session:
+            recipe = self._find(session, key)
+            step = self._step(session, recipe, number)
+            target = step.get("target") or {}
+            name = str(target.get("name", ""))
+            if step.get("risk") not in ("write", "irreversible"):
+                raise RecipeError(f"Step {number} of {recipe.name!r} never asks, so there is nothing to grant.")
+            if PAYING.search(name) or price_in(name) or PAYING.search(str(step.get("summary", ""))):
+                raise RecipeError(f"Step {number} of {recipe.name!r} pays for something: payments ask every time.")
+            kind = grant_kind(str(step["action"]), name)
+            query = select(RecipeGrant).where(RecipeGrant.recipe_id == recipe.id, RecipeGrant.step == number)
+            for old in session.exec(query):
+                session.delete(old)
+            grant = RecipeGrant(
+                recipe_id=recipe.id,
+                step=number,
+                action=str(step["action"]),
+                kind=kind,
+                site=recipe.site,
+                created_at=self.clock.now(),
+            )
+            session.add(grant)
+            session.commit()
+            session.refresh(grant)
+            log.info("Step %d of recipe %s (%s) now runs without asking.", number, recipe.id, recipe.name)
+            return grant
+
+    def revoke(self, key: str, number: int) -> bool:
+        """Make step `number` ask again; False when it was not granted."""
+        with Session(self.engine) as session:
+            recipe = self._find(session, key)
+            query = select(RecipeGrant).where(RecipeGrant.recipe_id == recipe.id, RecipeGrant.step == number)
+            found = list(session.exec(query))
+            for grant in found:
+                session.delete(grant)
+            session.commit()
+            return bool(found)
+
+    def granted_steps(self, recipe_id: str) -> list[int]:
+        with Session(self.engine) as session:
+            query = select(RecipeGrant.step).where(RecipeGrant.recipe_id == recipe_id)
+            return sorted(set(session.exec(query)))
+
+    def _step(self, session: Session, recipe: Recipe, number: int) -> dict[str, Any]:
+        steps = self._at(session, recipe, {}).steps
+        if not 1 <= number <= len(steps):
+            raise RecipeError(f"Recipe {recipe.name!r} has steps 1 to {len(steps)}, not {number}.")
+        return steps[number - 1]
 
     # ---- what replays teach -----------------------------------------------------------------------
 
@@ -279,12 +336,8 @@ class Library:
     def load_starters(self) -> list[str]:
         """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet."""
         added = []
-        folder = resources.files("backend.recipes").joinpath("starters")
         with Session(self.engine) as session:
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-                if not entry.name.endswith(".json"):
-                    continue
-                data = json.loads(entry.read_text(encoding="utf-8"))
+            for data in shipped_starters():
                 if session.exec(select(Recipe).where(Recipe.name == data["name"])).first() is not None:
                     continue
                 now = self.clock.now()
@@ -305,3 +358,21 @@ class Library:
                 added.append(recipe.name)
             session.commit()
         return added
+
+
+def shipped_starters() -> list[dict[str, Any]]:
+    """The starter recipes Deputy ships, as their JSON files say (name, instruction, start_url, steps, and
+    `examples`: values for their variables that work on the demo sites)."""
+    folder = resources.files("backend.recipes").joinpath("starters")
+    files = sorted((e for e in folder.iterdir() if e.name.endswith(".json")), key=lambda e: e.name)
+    return [json.loads(entry.read_text(encoding="utf-8")) for entry in files]
+
+
+def starter_command(starter: dict[str, Any], port_option: str = "") -> str:
+    """The exact command that runs a starter on the demo sites, its example values filled in."""
+    values = starter.get("examples") or {}
+    given = "".join(
+        f" --var {name}={values.get(name, name.upper())}"
+        for name in sorted(set(VARIABLE.findall(starter["instruction"])))
+    )
+    return f"deputy recipes run {starter['name']}{given}{port_option}"

@@ -26,6 +26,9 @@ from backend.tasks import set_status
 
 log = logging.getLogger(__name__)
 
+LOOK_AGAIN = 3  # fresh snapshots before a target counts as gone
+LOOK_AGAIN_S = 0.5
+
 
 def find_target(snapshot: Snapshot, recorded: dict[str, Any], values: dict[str, str]) -> ElementInfo | None:
     """The one element like the recorded target: same role and name, and the same context where the name
@@ -142,6 +145,19 @@ class Replay:
             tab = await self.browser.tab(self.task_id)
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
+            for _ in range(LOOK_AGAIN if element is None else 0):
+                # Part of a page may still be arriving (a seat map fetched after load): look again before
+                # calling the target gone.
+                await asyncio.sleep(LOOK_AGAIN_S)
+                await tab.settle()
+                snapshot = await tab.snapshot()
+                element = find_target(snapshot, recorded, self.recipe.values)
+                if element is not None:
+                    break
+            if element is None and step.get("optional"):
+                # A step only some visits need (a cookie banner already answered in this browser) is skipped.
+                log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
+                return None
             if element is None:
                 repair = await self.healer.repair(self.task_id, instruction, step, index, snapshot)
                 if repair.element is None:
@@ -151,7 +167,14 @@ class Replay:
             params["ref"] = element.ref
         reason = f"Recipe {self.recipe.name!r}, step {index + 1}: {said}"
         self.bus.publish("step.started", {"task_id": self.task_id, "step": index + 1, "action": step["action"]})
-        outcome = await self.executor.propose(self.task_id, step["action"], params, origin="recipe", reason=reason)
+        outcome = await self.executor.propose(
+            self.task_id,
+            step["action"],
+            params,
+            origin="recipe",
+            reason=reason,
+            recipe_step=f"{self.recipe.recipe_id}#{index + 1}",
+        )
         if outcome.status == "pending" and outcome.approval_id:
             self.status(TaskStatus.WAITING, f"Waiting for approval {outcome.approval_id}.")
             outcome = await self.executor.resolve(outcome.approval_id)

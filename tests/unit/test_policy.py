@@ -145,3 +145,36 @@ def test_an_address_from_page_text_is_refused_in_any_spelling(text: str) -> None
 def test_the_users_own_address_may_be_typed_in_any_spelling(text: str) -> None:
     typed = proposal("type_text", Risk.LOCAL, "To", params={"ref": "e1", "text": text})
     assert decide(typed, context(trusted_text="Reply to Mum <MUM@family.example>")).verdict is Verdict.ALLOW
+
+
+def test_a_granted_recipe_step_runs_without_asking_only_where_it_was_granted() -> None:
+    granted = [{"step": "r_1#3", "action": "click", "kind": "publish", "site": "mail.example"}]
+    ctx = context()
+    ctx.step_grants = granted
+    step = {"risk": Risk.IRREVERSIBLE, "name": "Publish", "origin": "recipe"}
+    assert decide(proposal(**step, recipe_step="r_1#3"), ctx).verdict is Verdict.ALLOW
+    assert decide(proposal(**step, recipe_step="r_2#3"), ctx).verdict is Verdict.ASK  # another recipe
+    assert decide(proposal(**step, recipe_step="r_1#4"), ctx).verdict is Verdict.ASK  # another step
+    renamed = proposal(risk=Risk.IRREVERSIBLE, name="Send", origin="recipe", recipe_step="r_1#3")
+    assert decide(renamed, ctx).verdict is Verdict.ASK  # a healed step that presses something else
+    elsewhere = proposal(**step, recipe_step="r_1#3", site="other.example", current_site="other.example")
+    assert decide(elsewhere, ctx).verdict is not Verdict.ALLOW  # off the recipe's site
+    by_model = proposal(risk=Risk.IRREVERSIBLE, name="Publish", origin="model", recipe_step="r_1#3")
+    assert decide(by_model, ctx).verdict is Verdict.ASK
+    paying = Proposal(
+        action="click",
+        params={"ref": "e1"},
+        assessment=Assessment(Risk.IRREVERSIBLE, "it costs €5", payment=True),
+        site="mail.example",
+        kind="publish",
+        target_name="Publish",
+        current_site="mail.example",
+        origin="recipe",
+        recipe_step="r_1#3",
+    )
+    assert decide(paying, ctx).verdict is Verdict.ASK
+    always = context((RuleKind.ALWAYS_ASK, {"host": "mail.example"}))
+    always.step_grants = granted
+    assert decide(proposal(**step, recipe_step="r_1#3"), always).verdict is Verdict.ASK
+    ctx.unattended = True
+    assert decide(proposal(**step, recipe_step="r_1#3"), ctx).verdict is Verdict.ASK

@@ -119,3 +119,19 @@ def test_the_menu_converts_to_pystray_items_that_run_their_entry(monkeypatch: py
     assert chosen and chosen[0].do is Do.APPROVALS
     headline = items[0]
     assert not headline.enabled
+
+
+def test_the_recipes_submenu_runs_only_recipes_without_variables() -> None:
+    from tray.state import RecipeItem
+
+    state = TrayState(
+        connected=True,
+        recipes=(RecipeItem("tide-table", "Read the tide table"), RecipeItem("pin", "Pin {{name}}", ("name",))),
+    )
+    recipes = next(e for e in build_menu(state) if e.label == "Recipes")
+    run, needs = recipes.submenu
+    assert run.do is Do.RUN_RECIPE and run.arg == "tide-table" and run.enabled
+    assert needs.do is None and not needs.enabled and "deputy recipes run pin --var name=..." in needs.label
+    empty = next(e for e in build_menu(TrayState(connected=True)) if e.label == "Recipes")
+    assert [e.label for e in empty.submenu] == ["No recipes yet: a task the model finishes becomes one"]
+    assert not next(e for e in build_menu(TrayState()) if e.label == "Recipes").enabled

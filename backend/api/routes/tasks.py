@@ -10,6 +10,8 @@ from backend.ledger.money import usd
 from backend.models import ModelCall, Task, TaskCreate, TaskPublic, TaskStatus
 from backend.models.task import ENDED_TASK
 from backend.policy.audit import account
+from backend.recipes.library import RecipeError
+from backend.recipes.travellers import lend, travellers_for
 from backend.tasks import new_task, set_status
 
 router = APIRouter(tags=["tasks"])
@@ -48,6 +50,10 @@ def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionD
     # A task a recipe already does replays it with no model call (and so needs no model key).
     recipe = ctx.library.match(body.instruction, body.url) if ctx.library and ctx.recipes else None
     runner = ctx.recipes if recipe is not None else _runner_or_refuse(ctx, body.instruction, body.url)
+    try:
+        travellers = travellers_for(ctx.settings.data_dir, recipe.name, recipe.steps) if recipe else None
+    except RecipeError as error:
+        raise HTTPException(409, str(error)) from None
     task = new_task(
         session,
         body.instruction,
@@ -58,6 +64,7 @@ def create_task(body: TaskCreate, _: AuthDep, ctx: ContextDep, session: SessionD
         user_id=ctx.settings.user_id,
         team=ctx.settings.team,
     )
+    lend(session, ctx.browser, task, travellers)
     session.commit()
     session.refresh(task)
     ctx.bus.publish("task.created", {"id": task.id, "instruction": task.instruction, "url": task.url})

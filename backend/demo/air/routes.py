@@ -209,7 +209,11 @@ def build_router(store: AirStore) -> APIRouter:
     @router.get("/checkin/confirm", response_class=HTMLResponse)
     async def confirm(request: Request) -> HTMLResponse:
         session, booking = journey(request, Stage.CONFIRM)
-        return HTMLResponse(step_pages.confirm_page(booking, paid=session.paid, consent=consented(request)))
+        return HTMLResponse(
+            step_pages.confirm_page(
+                booking, paid=session.paid, consent=consented(request), final_label=store.final_label
+            )
+        )
 
     @router.post("/checkin/complete")
     async def complete(request: Request) -> Response:
@@ -217,7 +221,9 @@ def build_router(store: AirStore) -> APIRouter:
         form = await read_form(request)
         if form.get("dangerous_goods") != "confirmed":
             error = "Confirm that no one on this booking is carrying dangerous goods before you check in."
-            page = step_pages.confirm_page(booking, error, paid=session.paid, consent=consented(request))
+            page = step_pages.confirm_page(
+                booking, error, paid=session.paid, consent=consented(request), final_label=store.final_label
+            )
             return HTMLResponse(page, status_code=422)
         checkin.check_in(store, booking, "POST /checkin/complete")
         return see_other("/checkin/done")

@@ -242,7 +242,7 @@ def payment_page(
     return render_page("Payment", main, consent=consent, progress=stepper(3))
 
 
-def confirm_page(booking: Booking, error: str = "", *, paid: bool, consent: bool) -> str:
+def confirm_page(booking: Booking, error: str = "", *, paid: bool, consent: bool, final_label: str = "Check in") -> str:
     rows = "".join(
         f'<tr><th scope="row">{escape(p.name)}</th><td>{escape(p.seat or "")}</td><td>{p.bags}</td>'
         f"<td>{escape(NATIONALITIES.get(p.details.nationality, '') if p.details else '')}</td></tr>"
@@ -273,7 +273,7 @@ def confirm_page(booking: Booking, error: str = "", *, paid: bool, consent: bool
       <label for="dangerous_goods">I confirm that no one on this booking is carrying dangerous goods</label>
     </div>
     {error_html}
-    <button type="submit" class="btn btn-primary btn-wide">Check in</button>
+    <button type="submit" class="btn btn-primary btn-wide">{escape(final_label)}</button>
   </form>
 </section>"""
     skipped = frozenset() if paid else frozenset({3})

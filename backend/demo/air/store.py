@@ -38,14 +38,16 @@ class AirStore:
         self.bookings: dict[str, Booking] = {}
         self.sessions: dict[str, CheckinSession] = {}
         self.changes = ChangeLog(clock)
+        self.final_label = "Check in"
         self.reset()
 
     def reset(self) -> None:
-        """Back to the seed: fresh bookings relative to now, no sessions, an empty change log."""
+        """Back to the seed: fresh bookings relative to now, no sessions, an empty change log, the usual labels."""
         with self.lock:
             self.bookings = seed_bookings(self.clock.now())
             self.sessions = {}
             self.changes = ChangeLog(self.clock)
+            self.final_label = "Check in"
 
     def find(self, code: str, last_name: str) -> Booking | None:
         booking = self.bookings.get(code.strip().upper())
