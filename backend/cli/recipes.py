@@ -1,11 +1,10 @@
 """`deputy recipes`: recorded recipes and their versions; show, remove, and run one at zero tokens."""
 
-from contextlib import ExitStack
 from typing import Annotated, Any
 
 import typer
 
-from backend.cli.app import DataDirOption, PortOption, app, call, console, err, fail, load_settings, local_client
+from backend.cli.app import DataDirOption, PortOption, app, call, console, fail, load_settings
 from backend.cli.app import server_client as running_server
 
 recipes_app = typer.Typer(help="Recorded recipes: tasks Deputy replays with no model call.", no_args_is_help=False)
@@ -97,8 +96,7 @@ def run(
     data_dir: DataDirOption = None,
 ) -> None:
     """Replay a recipe now, with no model call: live steps, approvals answered inline."""
-    from backend.cli.server import start_background_server
-    from backend.terminal import run_in_terminal
+    from backend.cli.work import follow
 
     values = {}
     for given in var or []:
@@ -106,22 +104,7 @@ def run(
         if not sep or not key.strip():
             fail(f"--var takes NAME=VALUE, not {given!r}.")
         values[key.strip()] = value
-    settings = load_settings(port, data_dir)
-    client = local_client(settings)
     body: dict[str, Any] = {"variables": values}
     if url:
         body["url"] = url
-    with ExitStack() as stack:
-        if client.health() is None:
-            start_background_server(settings, stack)
-        task = call(client, "POST", f"/api/recipes/{name}/run", body)
-        try:
-            status = run_in_terminal(console, client, task)
-        except KeyboardInterrupt:
-            client.request("POST", f"/api/tasks/{task['id']}/cancel")
-            err.print("Cancelled.")
-            raise typer.Exit(130) from None
-        except ConnectionError as error:
-            fail(f"Lost the connection to Deputy: {error}")
-    if status != "finished":
-        raise typer.Exit(1)
+    follow(load_settings(port, data_dir), f"/api/recipes/{name}/run", body)

@@ -1,7 +1,7 @@
 """Deputy's work from the terminal: run a task, answer approvals, edit rules, see costs."""
 
 from contextlib import ExitStack
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from backend.cli.app import (
 )
 from backend.cli.phrasing import approval_sentence, id_matches, relative, short_id
 from backend.cli.rule_forms import BY_KIND, describe, kinds_help, parse
+
+if TYPE_CHECKING:
+    from backend.config import Settings
 
 APPROVALS_USAGE = (
     "Use `deputy approvals`, `deputy approvals approve ID` or `deputy approvals reject ID [--reason TEXT]`."
@@ -154,16 +157,21 @@ def run_task(
     data_dir: DataDirOption = None,
 ) -> None:
     """Run a task in the terminal: live steps and costs, approvals answered inline."""
+    body = {"instruction": instruction, "url": url, "budget_usd": budget}
+    follow(load_settings(port, data_dir), "/api/tasks", {k: v for k, v in body.items() if v is not None})
+
+
+def follow(settings: "Settings", path: str, body: dict[str, Any]) -> None:
+    """Start a task with POST `path` (starting a server if none runs) and follow it in the terminal: live steps
+    and costs, approvals answered inline, Ctrl-C cancels it; exits non-zero unless it finished."""
     from backend.cli.server import start_background_server
     from backend.terminal import run_in_terminal
 
-    settings = load_settings(port, data_dir)
     client = local_client(settings)
-    body = {"instruction": instruction, "url": url, "budget_usd": budget}
     with ExitStack() as stack:
         if client.health() is None:
             start_background_server(settings, stack)
-        task = call(client, "POST", "/api/tasks", {k: v for k, v in body.items() if v is not None})
+        task = call(client, "POST", path, body)
         try:
             status = run_in_terminal(console, client, task)
         except KeyboardInterrupt:
