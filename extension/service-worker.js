@@ -5,7 +5,7 @@ import { LOCAL, SESSION, STATUS } from "./shared/storage.js";
 import { renderBadge } from "./sw/badge.js";
 import { onCommand } from "./sw/commands.js";
 import { disconnect, ensureConnected, ensureWakeAlarm, WAKE_ALARM } from "./sw/connection.js";
-import { approvalIdOf, DIGEST_NOTIFICATION } from "./sw/notify.js";
+import { approvalIdOf, opensPopup } from "./sw/notify.js";
 import { onMessage } from "./sw/router.js";
 import { clearServerData, setConnection } from "./sw/state.js";
 
@@ -22,7 +22,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 chrome.notifications.onClicked.addListener(async (notificationId) => {
   const approvalId = approvalIdOf(notificationId);
   chrome.notifications.clear(notificationId);
-  if (approvalId === null && notificationId !== DIGEST_NOTIFICATION) return;
+  if (approvalId === null && !opensPopup(notificationId)) return;
   if (approvalId !== null) await chrome.storage.session.set({ [SESSION.FOCUS]: approvalId });
   try {
     await chrome.action.openPopup();

@@ -145,8 +145,26 @@ def job_of(job: dict[str, Any], now: datetime) -> Job:
     )
 
 
+def departure_text(when: object) -> str:
+    """A departure in this computer's local time, "Tue 3 Mar 09:15"; an unreadable one as the server said it."""
+    try:
+        at = datetime.fromisoformat(str(when)).astimezone()
+    except ValueError:
+        return str(when or "")
+    return f"{at.strftime('%a')} {at.day} {at.strftime('%b %H:%M')}"
+
+
+def flight_of(data: dict[str, Any]) -> str:
+    said = " ".join(str(data.get(k) or "").strip() for k in ("airline", "flight")).strip()
+    code = str(data.get("booking_code") or "").strip()
+    if said and code:
+        return f"{said} (booking {code})"
+    return said or (f"booking {code}" if code else "your flight")
+
+
 def news_of(event: dict[str, Any]) -> str | None:
-    """The notification an event is worth, or None: approvals waiting, tasks ending, a deploy alert, a digest."""
+    """The notification an event is worth, or None: approvals waiting, tasks ending, a deploy alert, a digest,
+    a trip's check-in window opening, boarding passes saved."""
     kind, data = event.get("type"), event.get("data") or {}
     if kind == "approval.created":
         return f"Waiting for you: {summary_of(data)}"
@@ -159,6 +177,13 @@ def news_of(event: dict[str, Any]) -> str | None:
         return said
     if kind == "digest.ready":
         return f"While you were away: {data.get('headline') or 'Deputy has a summary for you.'}"
+    if kind == "trip.checkin_open":
+        departs = departure_text(data.get("departs_at"))
+        return f"Check-in is open: {flight_of(data)}, departing {departs}. Check in from Deputy's extension."
+    if kind == "checkin.boarding_pass":
+        files = [str(f) for f in data.get("files") or []]
+        count = "Boarding pass" if len(files) == 1 else f"{len(files)} boarding passes"
+        return f"{count} saved for {flight_of(data)}: {', '.join(files)}. Open from Deputy's extension."
     return None
 
 

@@ -1,9 +1,9 @@
 """Trips found in mail: a flight booking, its travellers and when its check-in window opens."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
@@ -42,12 +42,25 @@ class TripPublic(BaseModel):
     window_hours: int
     window_opens: datetime
     offered_at: datetime | None
+    # The latest check-in task started for this trip (from a schedule or a "Check in" button), and its status.
+    checkin_task_id: str | None = None
+    checkin_status: str | None = None
+
+    @field_validator("departs_at", "window_opens", "offered_at")
+    @classmethod
+    def _in_utc(cls, at: datetime | None) -> datetime | None:
+        # Times are stored in UTC but SQLite hands them back without an offset; a surface must not read
+        # them as its own local time.
+        return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
 
     @classmethod
-    def of(cls, trip: Trip) -> "TripPublic":
+    def of(cls, trip: Trip, checkin_task_id: str | None = None, checkin_status: str | None = None) -> "TripPublic":
         # Attribute by attribute, so a row expired by a commit is loaded again rather than read half empty.
-        fields: dict[str, Any] = {name: getattr(trip, name) for name in cls.model_fields if name != "window_opens"}
-        return cls(**fields, window_opens=trip.window_opens)
+        own = {name for name in Trip.model_fields if name in cls.model_fields}
+        fields: dict[str, Any] = {name: getattr(trip, name) for name in own}
+        return cls(
+            **fields, window_opens=trip.window_opens, checkin_task_id=checkin_task_id, checkin_status=checkin_status
+        )
 
 
 class TripCheckin(SQLModel, table=True):

@@ -44,6 +44,27 @@ export function ago(ms) {
   return `${Math.floor(seconds / 3600)} h ago`;
 }
 
+// A departure in the browser's local time: "Mon 1 Jun, 09:30".
+export function departure(value) {
+  const time = parseServerTime(value);
+  if (time === null) return String(value ?? "");
+  return new Date(time).toLocaleString(undefined, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
+// "Demo Air DA233 (booking FM5W6C)", from a trip or a check-in event.
+export function flightOf(trip) {
+  const said = [trip.airline, trip.flight].filter((part) => typeof part === "string" && part.trim()).join(" ");
+  const code = typeof trip.booking_code === "string" ? trip.booking_code : "";
+  if (said && code) return `${said} (booking ${code})`;
+  return said || (code ? `booking ${code}` : "your flight");
+}
+
 // "type_text" → "Type text"
 export function humanize(name) {
   const words = String(name).replaceAll("_", " ").trim();

@@ -12,6 +12,7 @@ export const MSG = Object.freeze({
   ANSWER_GROUP: "deputy/answer-group", // {ids, approve}: a group of the digest's waiting approvals at once
   DIGEST_SEEN: "deputy/digest-seen", // the user read the digest: the next one starts from now
   SET_WATCH: "deputy/set-watch", // {on}: every deploy-watch job on or off
+  START_CHECKIN: "deputy/start-checkin", // {tripId, url}: check in a trip from mail on the airline's page
 });
 
 export async function send(type, payload = {}) {

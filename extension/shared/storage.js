@@ -4,6 +4,7 @@
 
 export const LOCAL = Object.freeze({
   PAIRING: "pairing", // {port, token, client, pairedAt, version}
+  CHECKIN_PAGES: "checkinPages", // {airline (lower case): the check-in page address the user gave}
 });
 
 export const SESSION = Object.freeze({
@@ -19,6 +20,8 @@ export const SESSION = Object.freeze({
   FOCUS: "focus", // the approval whose notification was clicked: the popup opens on it
   DIGEST: "digest", // the digest the server said is ready (GET /api/digest), until the user has read it
   SCHEDULES: "schedules", // scheduled jobs as GET /api/schedules lists them
+  TRIPS: "trips", // trips found in mail (GET /api/trips), each with its latest check-in task
+  PASSES: "passes", // {task_id: [file names]} boarding passes of the trips' finished check-ins
 });
 
 export const STATUS = Object.freeze({

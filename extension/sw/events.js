@@ -2,7 +2,14 @@
 
 import { SESSION } from "../shared/storage.js";
 import { renderBadge } from "./badge.js";
-import { announceAlert, announceDigest, announceNew, clearApproval } from "./notify.js";
+import {
+  announceAlert,
+  announceBoardingPass,
+  announceCheckinOpen,
+  announceDigest,
+  announceNew,
+  clearApproval,
+} from "./notify.js";
 import {
   recordStep,
   refreshDigest,
@@ -10,6 +17,7 @@ import {
   refreshSchedules,
   refreshShownDigest,
   refreshTasks,
+  refreshTrips,
   refreshUsage,
 } from "./state.js";
 
@@ -26,7 +34,16 @@ export const EVENT = Object.freeze({
   SCHEDULE_RAN: "schedule.ran",
   WATCH_ALERT: "watch.alert",
   DIGEST_READY: "digest.ready",
+  TRIP_CHECKIN_OPEN: "trip.checkin_open",
+  CHECKIN_BOARDING_PASS: "checkin.boarding_pass",
 });
+
+async function storePasses(data) {
+  const files = Array.isArray(data.files) ? data.files.filter((name) => typeof name === "string") : [];
+  if (typeof data.task_id !== "string" || !files.length) return;
+  const { [SESSION.PASSES]: passes = {} } = await chrome.storage.session.get(SESSION.PASSES);
+  await chrome.storage.session.set({ [SESSION.PASSES]: { ...passes, [data.task_id]: files } });
+}
 
 export async function handleEvent(event, pairing) {
   const data = event.data ?? {};
@@ -46,8 +63,11 @@ export async function handleEvent(event, pairing) {
       break;
     case EVENT.TASK_CREATED:
     case EVENT.TASK_UPDATED:
-    case EVENT.TASK_FINISHED:
       await refreshTasks(pairing);
+      break;
+    case EVENT.TASK_FINISHED:
+      // A trip's check-in may be the task that ended: its trip shows the outcome.
+      await Promise.all([refreshTasks(pairing), refreshTrips(pairing)]);
       break;
     case EVENT.STEP_STARTED:
       await recordStep(data, false);
@@ -66,6 +86,15 @@ export async function handleEvent(event, pairing) {
       break;
     case EVENT.DIGEST_READY:
       await announceDigest(await refreshDigest(pairing));
+      break;
+    case EVENT.TRIP_CHECKIN_OPEN:
+      await refreshTrips(pairing);
+      await announceCheckinOpen(data);
+      break;
+    case EVENT.CHECKIN_BOARDING_PASS:
+      await storePasses(data);
+      await refreshTrips(pairing);
+      await announceBoardingPass(data);
       break;
     default:
       return; // hello, pong, and events this version does not show

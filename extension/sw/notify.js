@@ -1,14 +1,16 @@
 // System notifications: one for each new approval (clicking it opens the popup on that approval), one
-// for a deploy alert and one for a ready digest (each opens the popup), and a receipt for whatever a
-// keyboard shortcut did, so nothing is approved blind.
+// for a deploy alert, a ready digest, a trip whose check-in opened and boarding passes saved (each opens
+// the popup), and a receipt for whatever a keyboard shortcut did, so nothing is approved blind.
 
 import { oneLine, RISK_LABEL } from "../shared/describe.js";
-import { usd } from "../shared/format.js";
+import { departure, flightOf, usd } from "../shared/format.js";
 import { SESSION } from "../shared/storage.js";
 
 const ICON = "icons/icon128.png";
 const APPROVAL_PREFIX = "approval:";
 export const DIGEST_NOTIFICATION = "digest";
+const TRIP_PREFIX = "trip:";
+const PASSES_PREFIX = "passes:";
 const AT_MOST = 3; // more than this at once become one summary, not a wall of toasts
 
 async function show(id, options) {
@@ -69,6 +71,34 @@ export async function announceDigest(digest) {
     title: "While you were away",
     message: digest.headline,
     contextMessage: waiting ? `${waiting} waiting for you · click to review` : "Click to see the summary",
+  });
+}
+
+// Notifications whose click opens the popup where the thing they announce is shown.
+export function opensPopup(notificationId) {
+  return (
+    notificationId === DIGEST_NOTIFICATION ||
+    notificationId.startsWith(TRIP_PREFIX) ||
+    notificationId.startsWith(PASSES_PREFIX)
+  );
+}
+
+export async function announceCheckinOpen(trip) {
+  const passengers = Array.isArray(trip.passengers) ? trip.passengers.join(", ") : "";
+  await show(`${TRIP_PREFIX}${trip.id}`, {
+    title: "Check-in is open",
+    message: `${flightOf(trip)}, departing ${departure(trip.departs_at)}`,
+    contextMessage: passengers ? `${passengers} · click to check in` : "Click to check in",
+    requireInteraction: true,
+  });
+}
+
+export async function announceBoardingPass(checkin) {
+  const files = Array.isArray(checkin.files) ? checkin.files : [];
+  await show(`${PASSES_PREFIX}${checkin.task_id}`, {
+    title: files.length === 1 ? "Boarding pass saved" : `${files.length} boarding passes saved`,
+    message: `Checked in: ${flightOf(checkin)}`,
+    contextMessage: "Click to open them in Deputy",
   });
 }
 

@@ -6,7 +6,7 @@ import { getPairing, LOCAL, SESSION } from "../shared/storage.js";
 import { renderBadge } from "./badge.js";
 import { disconnect, onRequestFailure } from "./connection.js";
 import { clearApproval, DIGEST_NOTIFICATION } from "./notify.js";
-import { refreshDigest, refreshPending, refreshSchedules, refreshTasks } from "./state.js";
+import { refreshDigest, refreshPending, refreshSchedules, refreshTasks, refreshTrips } from "./state.js";
 
 const WATCH_KIND = "deploy_watch";
 
@@ -134,6 +134,31 @@ export async function setWatch(on) {
     await refreshSchedules(pairing).catch(() => undefined);
   }
   return { on };
+}
+
+// Check in a trip from mail with what the trip knows (booking code, the first passenger's last name,
+// airline, flight) on the page the user named; the server ties the task to the trip. The page is
+// remembered for the airline, in this browser only, because the mail that told of the trip is never trusted
+// to say where to check in.
+export async function startCheckin(tripId, url) {
+  const pairing = await paired();
+  const trips = await guarded(() => refreshTrips(pairing));
+  const trip = trips.find((candidate) => candidate.id === tripId);
+  if (!trip) throw new DeputyError("not-found", "Deputy no longer knows this trip; it may have been removed.");
+  const lastName = (trip.passengers[0] ?? "").trim().split(/\s+/).pop() ?? "";
+  const body = {
+    url,
+    booking_code: trip.booking_code,
+    last_name: lastName,
+    airline: trip.airline,
+    flight: trip.flight,
+    trip_id: trip.id,
+  };
+  const started = await guarded(() => call(pairing, "POST", "/api/checkins", body));
+  const { [LOCAL.CHECKIN_PAGES]: pages = {} } = await chrome.storage.local.get(LOCAL.CHECKIN_PAGES);
+  await chrome.storage.local.set({ [LOCAL.CHECKIN_PAGES]: { ...pages, [trip.airline.toLowerCase()]: url } });
+  await Promise.allSettled([refreshTrips(pairing), refreshTasks(pairing)]);
+  return started;
 }
 
 // Revoke this browser's token on the server (best effort: it may not be running), then forget it.

@@ -4,7 +4,17 @@
 import { MSG } from "../shared/messages.js";
 import { getPairing } from "../shared/storage.js";
 import { ensureConnected, isOpen, resetBackoff, resync } from "./connection.js";
-import { answerGroup, approve, digestSeen, reject, setPaused, setWatch, startTask, unpair } from "./operations.js";
+import {
+  answerGroup,
+  approve,
+  digestSeen,
+  reject,
+  setPaused,
+  setWatch,
+  startCheckin,
+  startTask,
+  unpair,
+} from "./operations.js";
 
 const OWN_ORIGIN = new URL(chrome.runtime.getURL("")).origin;
 
@@ -77,6 +87,18 @@ const HANDLERS = {
   },
   async [MSG.SET_WATCH](message) {
     return setWatch(message.on === true);
+  },
+  async [MSG.START_CHECKIN](message) {
+    if (!Number.isInteger(message.tripId) || message.tripId < 1) {
+      throw Object.assign(new Error("The message's trip id is missing."), { kind: "invalid" });
+    }
+    const url = text(message.url, "check-in page", { max: 2000 }).trim();
+    if (!/^https?:\/\/[^/\s]+/.test(url)) {
+      throw Object.assign(new Error("The check-in page must be a web address starting with https:// or http://."), {
+        kind: "invalid",
+      });
+    }
+    return startCheckin(message.tripId, url);
   },
 };
 

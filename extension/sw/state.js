@@ -127,6 +127,25 @@ export async function refreshShownDigest(pairing) {
   return shown ? refreshDigest(pairing) : null;
 }
 
+// Trips, and the boarding passes of each trip whose check-in finished (the event that named them may have
+// come while this browser was closed).
+export function refreshTrips(pairing) {
+  return coalesced("trips", async () => {
+    const trips = await call(pairing, "GET", "/api/trips");
+    const { [SESSION.PASSES]: known = {} } = await chrome.storage.session.get(SESSION.PASSES);
+    const passes = {};
+    for (const trip of trips) {
+      const taskId = trip.checkin_task_id;
+      if (!taskId || trip.checkin_status !== "finished") continue;
+      passes[taskId] = known[taskId]?.length
+        ? known[taskId]
+        : (await call(pairing, "GET", `/api/checkins/${encodeURIComponent(taskId)}`)).boarding_passes;
+    }
+    await chrome.storage.session.set({ [SESSION.TRIPS]: trips, [SESSION.PASSES]: passes });
+    return trips;
+  });
+}
+
 export async function refreshAll(pairing) {
   const results = await Promise.allSettled([
     refreshActions(pairing),
@@ -136,6 +155,7 @@ export async function refreshAll(pairing) {
     refreshServerState(pairing),
     refreshSchedules(pairing),
     refreshShownDigest(pairing),
+    refreshTrips(pairing),
   ]);
   const failed = results.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
@@ -164,5 +184,7 @@ export async function clearServerData() {
     SESSION.NOTIFIED,
     SESSION.DIGEST,
     SESSION.SCHEDULES,
+    SESSION.TRIPS,
+    SESSION.PASSES,
   ]);
 }

@@ -10,6 +10,7 @@ from backend.api.deps import AuthDep, ContextDep, SessionDep, not_found
 from backend.models import Task
 from backend.skills.checkin.instruction import CheckinRequest
 from backend.skills.checkin.start import CheckinUnavailable, boarding_passes, passes_dir, start_checkin
+from backend.skills.checkin.trips import find_trip, record_checkin
 from backend.traveller.vault import ProfileUnreadable
 
 router = APIRouter(tags=["checkins"])
@@ -21,6 +22,7 @@ class CheckinCreate(BaseModel):
     last_name: str = Field(min_length=1, max_length=60)
     airline: str = Field("", max_length=80)
     flight: str = Field("", max_length=20)
+    trip_id: int | None = Field(None, ge=1, description="The trip from mail this check-in is for, if any.")
 
     @field_validator("booking_code")
     @classmethod
@@ -30,11 +32,19 @@ class CheckinCreate(BaseModel):
 
 @router.post("/api/checkins", status_code=201)
 def create_checkin(body: CheckinCreate, _: AuthDep, ctx: ContextDep) -> dict[str, Any]:
+    if body.trip_id is not None:
+        trip = find_trip(ctx.engine, body.trip_id)
+        if trip is None:
+            raise not_found(f"Trip {body.trip_id}")
+        if trip.booking_code != body.booking_code:
+            raise HTTPException(422, f"Trip {body.trip_id} is booking {trip.booking_code}, not {body.booking_code}.")
     request = CheckinRequest(body.url, body.booking_code, body.last_name, body.airline, body.flight)
     try:
         task_id = start_checkin(ctx, request)
     except (CheckinUnavailable, ProfileUnreadable) as error:
         raise HTTPException(409, str(error)) from None
+    if body.trip_id is not None:
+        record_checkin(ctx.engine, body.trip_id, task_id, ctx.clock.now())
     return {"task_id": task_id}
 
 

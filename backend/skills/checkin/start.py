@@ -70,19 +70,21 @@ def start_checkin(ctx: "AppContext", request: CheckinRequest, budget_micro_usd: 
 
     def begin() -> None:
         runner.start(task_id)
-        loop.create_task(_keep_passes(ctx, task_id), name=f"checkin-passes-{task_id}")
+        loop.create_task(_keep_passes(ctx, task_id, request), name=f"checkin-passes-{task_id}")
 
     loop.call_soon_threadsafe(begin)
     log.info("Check-in task %s started for booking %s.", task_id, request.booking_code)
     return task_id
 
 
-async def _keep_passes(ctx: "AppContext", task_id: str) -> None:
+async def _keep_passes(ctx: "AppContext", task_id: str, request: CheckinRequest) -> None:
     assert ctx.runner is not None
     await ctx.runner.finished(task_id)
     kept = await asyncio.to_thread(collect_passes, ctx, task_id)
     if kept:
-        ctx.bus.publish("checkin.boarding_pass", {"task_id": task_id, "files": kept})
+        # The booking rides along, so a surface can say whose passes these are without another request.
+        booking = {"booking_code": request.booking_code, "airline": request.airline, "flight": request.flight}
+        ctx.bus.publish("checkin.boarding_pass", {"task_id": task_id, "files": kept, **booking})
 
 
 def collect_passes(ctx: "AppContext", task_id: str) -> list[str]:

@@ -14,7 +14,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.events import EventBus
-from backend.models.trip import Trip, TripPublic
+from backend.models import Task
+from backend.models.trip import Trip, TripCheckin, TripPublic
 
 NAME = r"^[^\W\d_][\w .'\-]{0,59}$"
 
@@ -59,8 +60,32 @@ def keep_trip(engine: Engine, facts: TripFacts, found_in: str, now: datetime) ->
 
 
 def list_trips(engine: Engine) -> list[TripPublic]:
+    """Every trip by departure, each with its latest check-in task, so a surface can show its progress."""
     with Session(engine) as session:
-        return [TripPublic.of(t) for t in session.exec(select(Trip).order_by(col(Trip.departs_at))).all()]
+        trips = session.exec(select(Trip).order_by(col(Trip.departs_at))).all()
+        attempts = session.exec(
+            select(TripCheckin).where(col(TripCheckin.task_id).is_not(None)).order_by(col(TripCheckin.id))
+        ).all()
+        latest = {a.trip_id: str(a.task_id) for a in attempts}  # later attempts replace earlier ones
+        tasks = session.exec(select(Task).where(col(Task.id).in_(latest.values()))).all() if latest else []
+        status = {t.id: str(t.status) for t in tasks}
+        listed = []
+        for trip in trips:
+            task_id = latest.get(trip.id or 0)
+            listed.append(TripPublic.of(trip, task_id, status.get(task_id) if task_id else None))
+        return listed
+
+
+def record_checkin(engine: Engine, trip_id: int, task_id: str, now: datetime) -> None:
+    """Tie a check-in task to its trip, so the trip's surfaces follow it."""
+    with Session(engine) as session:
+        session.add(TripCheckin(trip_id=trip_id, task_id=task_id, at=now.astimezone(UTC)))
+        session.commit()
+
+
+def find_trip(engine: Engine, trip_id: int) -> Trip | None:
+    with Session(engine) as session:
+        return session.get(Trip, trip_id)
 
 
 def offer_due(engine: Engine, bus: EventBus, now: datetime) -> list[int]:
