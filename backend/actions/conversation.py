@@ -9,7 +9,7 @@ class AskUserParams(ActionParams):
     question: str = Field(min_length=1, max_length=2000, description="What you need the user to decide or tell.")
 
 
-@registry.action("Ask the user a question and wait for the answer.", risk=Risk.READ)
+@registry.action("Ask the user a question and wait for the answer.", risk=Risk.READ, touches_page=False)
 async def ask_user(params: AskUserParams, ctx: ActionContext) -> ActionResult:
     return ActionResult(True, "Asked the user.", question=params.question)
 
@@ -19,6 +19,6 @@ class FinishParams(ActionParams):
     success: bool = True
 
 
-@registry.action("Finish the task and report what was done.", risk=Risk.READ)
+@registry.action("Finish the task and report what was done.", risk=Risk.READ, touches_page=False)
 async def finish_task(params: FinishParams, ctx: ActionContext) -> ActionResult:
     return ActionResult(params.success, params.summary, finished=True)

@@ -10,7 +10,7 @@ class ExtractTextParams(ActionParams):
     max_chars: int = Field(4000, ge=100, le=20000, description="Read at most this many characters.")
 
 
-@registry.action("Read the text of the page or of one element.", risk=Risk.READ)
+@registry.action("Read the text of the page or of one element.", risk=Risk.READ, touches_page=False)
 async def extract_text(params: ExtractTextParams, ctx: ActionContext) -> ActionResult:
     text = await ctx.tab.extract_text(params.ref, params.max_chars)
     return ActionResult(True, f"Read {len(text)} characters.", {"text": text, "untrusted": True})
@@ -20,7 +20,7 @@ class ExtractTableParams(ActionParams):
     ref: str | None = Field(None, description="An element in the table; the first table if omitted.", pattern=r"^e\d+$")
 
 
-@registry.action("Read a table as rows of cells.", risk=Risk.READ)
+@registry.action("Read a table as rows of cells.", risk=Risk.READ, touches_page=False)
 async def extract_table(params: ExtractTableParams, ctx: ActionContext) -> ActionResult:
     rows = await ctx.tab.extract_table(params.ref)
     return ActionResult(True, f"Read a table of {len(rows)} rows.", {"rows": rows, "untrusted": True})

@@ -92,6 +92,9 @@ class ActionSpec:
     params: type[ActionParams]
     _sealed: _Sealed = field(repr=False, compare=False)
     internal: bool = False  # used by Deputy itself (undo), never offered to the model
+    # False for actions that only read the page or talk to the person: nothing they do can start a request or
+    # change the page, so the executor does not wait for the page to settle after them.
+    touches_page: bool = True
 
     @property
     def targets_element(self) -> bool:
@@ -132,7 +135,9 @@ class Registry:
         self._specs: dict[str, ActionSpec] = {}
         self._permit: object | None = None
 
-    def action(self, description: str, risk: Risk, internal: bool = False) -> Callable[[ActionFn], ActionSpec]:
+    def action(
+        self, description: str, risk: Risk, internal: bool = False, touches_page: bool = True
+    ) -> Callable[[ActionFn], ActionSpec]:
         """Declare an action; the decorated name becomes its spec, so the bare function is not reachable."""
 
         def declare(fn: ActionFn) -> ActionSpec:
@@ -143,7 +148,7 @@ class Registry:
                 raise TypeError(f"{fn.__name__}: the first parameter must be annotated with an ActionParams model")
             if fn.__name__ in self._specs:
                 raise ValueError(f"action {fn.__name__!r} is declared twice")
-            spec = ActionSpec(fn.__name__, description.strip(), risk, params, _Sealed(fn), internal)
+            spec = ActionSpec(fn.__name__, description.strip(), risk, params, _Sealed(fn), internal, touches_page)
             self._specs[spec.name] = spec
             return spec
 

@@ -104,7 +104,8 @@ class Execution:
                     result = await registry.function(step.spec, _PERMIT)(step.params, ctx)
                 except BrowserActionError as error:
                     result = ActionResult(False, str(error))
-                await tab.settle()
+                if step.spec.touches_page:
+                    await tab.settle()
         finally:
             gate.listeners.remove(collect)
         tab.last_snapshot = None  # the page may have changed: the next targeted proposal looks again
