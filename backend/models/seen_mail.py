@@ -20,6 +20,7 @@ class SeenMail(SQLModel, table=True):
     unsubscribe: bool = False
     attachment: bool = False
     category: str | None = SQLField(default=None, max_length=16)  # the reader's, when it read this message
+    action: str | None = SQLField(default=None, max_length=16)  # the action the reader suggested then
     suspicious: bool = False  # the reader flagged it once: no rule is ever learnt from it
     first_seen_at: datetime
     last_seen_at: datetime

@@ -1,144 +1,216 @@
-"""Benchmark: a task done by the model, then replayed from the recipe it became. Prints figures; asserts nothing.
+"""Benchmark: work done once by the model, then again at zero tokens. Prints figures; asserts nothing.
 
-Run with `.venv/bin/python scripts/bench/replay.py [ROUNDS]`. It starts Deputy (real clock) with its agent
-pointed at the scripted Messages API server (tests/model_server, which answers at once), serves Demo Deploy,
-and runs "Check the status of checkout-api" once with the scripted model (open the service, read it,
-finish). That run becomes a recipe. Then ROUNDS replays (default 5) for other services, and one replay
-whose recorded target no longer matches the page, which heals with one model call.
+Run with `.venv/bin/python scripts/bench/replay.py [ROUNDS]`. It starts Deputy (real clock) with its model
+pointed at the scripted Messages API server (tests/model_server, which answers at once) and runs three kinds
+of repeat work twice, first with the scripted model and then without it:
 
-For each kind of run it prints model calls, tokens and wall time, from the task's creation to its end, less
-the model's own latency as the ledger recorded it (a real model's seconds are not Deputy's work), and the
-speed-up of a replay over the model run. The first run also pays for starting the agent's browser, so a
-warm-up task runs first.
+- Demo Deploy: "Check the status of checkout-api" (open the service, read it, finish) becomes a recipe; then
+  ROUNDS replays for other services (default 5), and one replay whose recorded target no longer matches the
+  page, which heals with one model call.
+- Demo Air: a check-in through `/api/checkins` by the scripted pilot, which reads only the page, becomes the
+  site's check-in recipe; the same booking (the site reset) is checked in again from the recipe; then the
+  final button is renamed and the next check-in heals that step. Every approval is given as soon as it shows.
+- Demo Mail: a triage pass whose reader is the scripted small model, then the same inbox triaged again,
+  which reads no message twice. Both passes turn their batches down, so each does the same work.
+
+For each run it prints model calls, tokens and Deputy's own time: wall time from the task's creation to its
+end (triage: to its batches), less the model's latency as the ledger recorded it (a real model's seconds are
+not Deputy's work), and the speed-up of the second run over the first. A warm-up task first pays for starting
+the agent's browser.
 """
 
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from triage import reader as mail_reader  # noqa: E402
 
 from backend.clock import SystemClock  # noqa: E402
 from backend.models import ModelCall, Recipe, RecipeVersion  # noqa: E402
 from backend.servers import ThreadedServer  # noqa: E402
+from backend.traveller.profile import Person, Profile  # noqa: E402
+from backend.traveller.vault import Vault  # noqa: E402
 from tests.integration.agent.conftest import find_ref  # noqa: E402
+from tests.integration.checkin.pilot import Pilot  # noqa: E402
 from tests.live import Deputy, start_deputy  # noqa: E402
 from tests.model_server import ModelServer, tool_use  # noqa: E402
 
 SERVICES = ["web-frontend", "search", "payments-worker", "notifications", "auth"]
+ENDED = ("finished", "failed", "cancelled")
+TRAVELLER = Person(first_name="Alex", last_name="Rivera", date_of_birth=date(1990, 1, 2), nationality="PT",
+                   passport_number="PX7731904", passport_country="PT", passport_expiry=date(2032, 8, 1),
+                   seat_preference="window")  # fmt: skip
+BOOKING, LAST_NAME = "DQ7K2M", "Rivera"
 
 
-def start(deputy: Deputy, instruction: str, url: str) -> str:
-    reply = deputy.post("/api/tasks", {"instruction": instruction, "url": url}, token=deputy.local_token)
-    reply.raise_for_status()
-    return str(reply.json()["id"])
-
-
-def finish(deputy: Deputy, task_id: str) -> dict[str, Any]:
-    def ended() -> Any:
-        task = deputy.get(f"/api/tasks/{task_id}", token=deputy.local_token).json()
-        return task if task["status"] in ("finished", "failed", "cancelled") else None
-
-    return dict(deputy.wait(ended, 120, f"task {task_id}"))
-
-
-def run(deputy: Deputy, instruction: str, url: str) -> dict[str, Any]:
-    began = time.perf_counter()
-    task_id = start(deputy, instruction, url)
-    task = finish(deputy, task_id)
-    wall = time.perf_counter() - began
+def figures(deputy: Deputy, task_id: str, wall: float, status: str) -> dict[str, Any]:
     with Session(deputy.ctx.engine) as session:
         calls = list(session.exec(select(ModelCall).where(ModelCall.task_id == task_id)))
-    model_s = sum(c.latency_ms for c in calls) / 1000
     tokens = sum(
         c.input_tokens + c.output_tokens + c.cache_read_input_tokens + c.cache_creation_input_tokens for c in calls
     )
-    if task["status"] != "finished":
-        print(f"  {instruction!r} ended {task['status']}: {task['summary']}")
-    return {"status": task["status"], "calls": len(calls), "tokens": tokens, "work_s": wall - model_s}
+    model_s = sum(c.latency_ms for c in calls) / 1000
+    return {"status": status, "calls": len(calls), "tokens": tokens, "work_s": wall - model_s}
 
 
-def open_service(name: str) -> Any:
-    return lambda req: tool_use("click", {"ref": find_ref(req, "link", name)})
+def until_ended(deputy: Deputy, task_id: str, answer: bool = False) -> str:
+    """Wait for the task to end, approving whatever it asks when `answer`; returns how it ended."""
+    token = deputy.local_token
+    while True:
+        if answer:
+            for pending in deputy.get(f"/api/approvals?status=pending&task_id={task_id}", token=token).json():
+                deputy.post(f"/api/approvals/{pending['id']}/approve", {}, token=token)
+        task = deputy.get(f"/api/tasks/{task_id}", token=token).json()
+        if task["status"] in ENDED:
+            if task["status"] != "finished":
+                print(f"  task {task_id} ended {task['status']}: {task['summary']}")
+            return str(task["status"])
+        time.sleep(0.02)
 
 
-def learned_once(model: ModelServer) -> None:
-    model.set_script(
-        [
-            open_service("checkout-api"),
-            tool_use("extract_text", {"max_chars": 1500}),
-            tool_use("finish_task", {"summary": "Read it."}),
-        ]
+def timed(deputy: Deputy, start: Callable[[], str], answer: bool = False) -> dict[str, Any]:
+    began = time.perf_counter()
+    task_id = start()
+    status = until_ended(deputy, task_id, answer)
+    return figures(deputy, task_id, time.perf_counter() - began, status)
+
+
+def task(deputy: Deputy, instruction: str, url: str) -> Callable[[], str]:
+    def start() -> str:
+        reply = deputy.post("/api/tasks", {"instruction": instruction, "url": url}, token=deputy.local_token)
+        reply.raise_for_status()
+        return str(reply.json()["id"])
+
+    return start
+
+
+def show(title: str, first: dict[str, Any], again: list[dict[str, Any]], healed: dict[str, Any] | None) -> None:
+    work = [r["work_s"] for r in again]
+    print(title)
+    said = f"{first['calls']} calls, {first['tokens']} tokens, {first['work_s']:.2f} s ({first['status']})"
+    print(f"  by the model:  {said}")
+    ok = sum(r["status"] == "finished" for r in again)
+    print(
+        f"  again x{len(again)}:      {sum(r['calls'] for r in again)} calls, "
+        f"{sum(r['tokens'] for r in again)} tokens, "
+        f"median {statistics.median(work):.2f} s (min {min(work):.2f}, max {max(work):.2f}); {ok}/{len(again)} finished"
     )
+    print(f"  speed-up:      {first['work_s'] / statistics.median(work):.1f}x (model latency excluded)")
+    if healed is not None:
+        print(
+            f"  one step healed: {healed['calls']} call(s), {healed['tokens']} tokens, {healed['work_s']:.2f} s "
+            f"({healed['status']})"
+        )
+
+
+def deploy(deputy: Deputy, model: ModelServer, rounds: int) -> None:
+    from backend.demo.deploy.app import create_app
+
+    with ThreadedServer(create_app()) as site:
+        home = site.url + "/"
+        model.set_script([tool_use("finish_task", {"summary": "Warmed up."})])
+        timed(deputy, task(deputy, "Warm up the browser", home))
+        model.set_script(
+            [
+                lambda req: tool_use("click", {"ref": find_ref(req, "link", "checkout-api")}),
+                tool_use("extract_text", {"max_chars": 1500}),
+                tool_use("finish_task", {"summary": "Read it."}),
+            ]
+        )
+        first = timed(deputy, task(deputy, "Check the status of checkout-api", home))
+        again = [
+            timed(deputy, task(deputy, f"Check the status of {SERVICES[i % len(SERVICES)]}", home))
+            for i in range(rounds)
+        ]
+        # A recorded target that no longer matches the page: the link's name as it was before a rename.
+        with Session(deputy.ctx.engine) as session:
+            recipe = session.exec(select(Recipe).where(Recipe.site == site.url.split("//")[1])).one()
+            query = select(RecipeVersion).where(
+                RecipeVersion.recipe_id == recipe.id, RecipeVersion.version == recipe.version
+            )
+            steps = [dict(s) for s in session.exec(query).one().steps]
+        steps[0] = {**steps[0], "target": {**steps[0]["target"], "name": "{{name}} service"}}
+        deputy.ctx.library.healed(recipe.id, steps, 0)
+        model.set_script([lambda req: tool_use("pick_target", {"ref": find_ref(req, "link", "search")})])
+        healed = timed(deputy, task(deputy, "Check the status of search", home))
+    show("Demo Deploy status check (3 steps)", first, again, healed)
+
+
+def checkin(deputy: Deputy, model: ModelServer, rounds: int) -> None:
+    from backend.demo.air.app import create_app
+
+    Vault(deputy.settings.data_dir).save(Profile(traveller=TRAVELLER))
+    with ThreadedServer(create_app()) as site:
+
+        def start() -> str:
+            httpx.post(f"{site.url}/_test/reset").raise_for_status()
+            body = {"url": f"{site.url}/", "booking_code": BOOKING, "last_name": LAST_NAME}
+            reply = deputy.post("/api/checkins", body, token=deputy.local_token)
+            reply.raise_for_status()
+            return str(reply.json()["task_id"])
+
+        model.set_script(Pilot(BOOKING, passengers=1))
+        first = timed(deputy, start, answer=True)
+        again = [timed(deputy, start, answer=True) for _ in range(rounds)]
+        httpx.post(f"{site.url}/_test/final-label", json={"label": "Complete check-in"}).raise_for_status()
+        model.set_script([lambda req: tool_use("pick_target", {"ref": find_ref(req, "button", "Complete check-in")})])
+        healed = timed(deputy, start, answer=True)
+    show("Demo Air check-in", first, again, healed)
+
+
+def triage(deputy: Deputy, model: ModelServer, rounds: int) -> None:
+    from backend.demo.mail.app import create_app
+
+    with ThreadedServer(create_app()) as site:
+        box = httpx.post(f"{site.url}/_test/mailboxes").raise_for_status().json()["url"]
+        model.set_script(mail_reader)
+        token = deputy.local_token
+
+        def sorted_once() -> dict[str, Any]:
+            began = time.perf_counter()
+            task_id = task(deputy, "Triage my inbox", box)()
+
+            def proposed() -> Any:
+                audit = deputy.get(f"/api/audit?task_id={task_id}", token=token).json()
+                state = deputy.get(f"/api/tasks/{task_id}", token=token).json()
+                return any(r["kind"] == "triage" for r in audit) and state["status"] in ("waiting", *ENDED)
+
+            deputy.wait(proposed, 300, "the triage's batches")
+            wall = time.perf_counter() - began
+            for batch in deputy.get(f"/api/approvals?status=pending&task_id={task_id}", token=token).json():
+                deputy.post(f"/api/approvals/{batch['id']}/reject", {}, token=token)
+            return figures(deputy, task_id, wall, until_ended(deputy, task_id))
+
+        first = sorted_once()
+        again = [sorted_once() for _ in range(rounds)]
+    show("Demo Mail triage pass (to its batches)", first, again, None)
 
 
 def main() -> None:
     numbers = [a for a in sys.argv[1:] if a.isdigit()]
     rounds = int(numbers[0]) if numbers else 5
-    from backend.demo.deploy.app import create_app
-
     with (
         tempfile.TemporaryDirectory() as folder,
         ModelServer([]) as model,
-        ThreadedServer(create_app()) as site,
         start_deputy(
             Path(folder), SystemClock(), anthropic_api_key="bench", anthropic_base_url=model.base_url
         ) as deputy,
     ):
-        home = site.url + "/"
-        model.set_script([tool_use("finish_task", {"summary": "Warmed up."})])
-        run(deputy, "Warm up the browser", home)
-
-        learned_once(model)
-        by_model = run(deputy, "Check the status of checkout-api", home)
-        replays = [run(deputy, f"Check the status of {SERVICES[i % len(SERVICES)]}", home) for i in range(rounds)]
-
-        # A recorded target that no longer matches the page: the link's name as it was before a rename.
-        with Session(deputy.ctx.engine) as session:
-            recipe = session.exec(select(Recipe).where(Recipe.origin == "recorded")).one()
-            steps = (
-                session.exec(
-                    select(RecipeVersion).where(
-                        RecipeVersion.recipe_id == recipe.id, RecipeVersion.version == recipe.version
-                    )
-                )
-                .one()
-                .steps
-            )
-        renamed = [dict(s) for s in steps]
-        renamed[0] = {**renamed[0], "target": {**renamed[0]["target"], "name": "{{name}} service"}}
-        deputy.ctx.library.healed(recipe.id, renamed, 0)
-        model.set_script([lambda req: tool_use("pick_target", {"ref": find_ref(req, "link", "search")})])
-        healed = run(deputy, "Check the status of search", home)
-
-        if "--trace" in sys.argv:
-            from backend.models import AuditRecord
-
-            with Session(deputy.ctx.engine) as session:
-                for task_id in sorted({r.task_id for r in session.exec(select(AuditRecord))})[-2:]:
-                    records = list(session.exec(select(AuditRecord).where(AuditRecord.task_id == task_id)))
-                    for r in records:
-                        print(f"  {task_id} {(r.at - records[0].at).total_seconds():7.3f} {r.kind} {r.action}")
-        print(f"model run:   {by_model['calls']} calls, {by_model['tokens']} tokens, {by_model['work_s']:.3f} s")
-        work = [r["work_s"] for r in replays]
-        calls = sum(r["calls"] for r in replays)
-        tokens = sum(r["tokens"] for r in replays)
-        ok = sum(r["status"] == "finished" for r in replays)
-        print(
-            f"replay x{rounds}:  {calls} calls, {tokens} tokens, median {statistics.median(work):.3f} s "
-            f"(min {min(work):.3f}, max {max(work):.3f}); {ok}/{rounds} finished"
-        )
-        print(f"speed-up:    {by_model['work_s'] / statistics.median(work):.1f}x (model latency excluded)")
-        print(
-            f"healed run:  {healed['calls']} calls, {healed['tokens']} tokens, {healed['work_s']:.3f} s "
-            f"({healed['status']})"
-        )
+        deploy(deputy, model, rounds)
+        checkin(deputy, model, rounds)
+        triage(deputy, model, rounds)
         print(f"model server requests in all: {len(model.message_requests)}")
 
 

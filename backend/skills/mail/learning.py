@@ -64,8 +64,9 @@ def seen_of(record: SeenMail) -> Seen:
     return Seen(record.sender, record.subject, record.snippet, record.unsubscribe, record.attachment)
 
 
-def remember_seen(engine: Engine, clock: Clock, rows: list[Row], read: dict[str, tuple[str, bool]]) -> None:
-    """Keep what triage saw of each row; `read`: key -> (the reader's category, flagged) where it read it."""
+def remember_seen(engine: Engine, clock: Clock, rows: list[Row], read: dict[str, tuple[str, bool, str]]) -> None:
+    """Keep what triage saw of each row; `read`: key -> (the reader's category, flagged, suggested action) where
+    it read it."""
     now = clock.now()
     with Session(engine) as session:
         known = {s.key: s for s in session.exec(select(SeenMail).where(col(SeenMail.key).in_([r.key for r in rows])))}
@@ -82,12 +83,22 @@ def remember_seen(engine: Engine, clock: Clock, rows: list[Row], read: dict[str,
             record.attachment = row.attachment
             record.last_seen_at = now
             if row.key in read:
-                category, flagged = read[row.key]
-                record.category = category
+                category, flagged, action = read[row.key]
+                record.category, record.action = category, action
                 record.suspicious = record.suspicious or flagged
             session.add(record)
             known[row.key] = record
         session.commit()
+
+
+def verdicts_before(engine: Engine, keys: list[str]) -> dict[str, tuple[str, str, bool]]:
+    """key -> (category, suggested action, flagged) for the messages among `keys` the reader already read.
+    Both values were picked from the reader's fixed lists when it read them, never free text."""
+    if not keys:
+        return {}
+    with Session(engine) as session:
+        found = session.exec(select(SeenMail).where(col(SeenMail.key).in_(keys)))
+        return {s.key: (s.category, s.action, s.suspicious) for s in found if s.category and s.action}
 
 
 def seen_matching(engine: Engine, rule: MailRule) -> list[SeenMail]:

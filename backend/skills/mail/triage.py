@@ -37,7 +37,7 @@ from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.checkin.trips import keep_trip
 from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
 from backend.skills.mail.labels import covers, label_choice, label_control
-from backend.skills.mail.learning import Learner, remember_seen
+from backend.skills.mail.learning import Learner, remember_seen, verdicts_before
 from backend.skills.mail.profiles import profile_for
 from backend.skills.mail.reader import Reader, ReaderStopped
 from backend.skills.mail.rules import ACTION_WORDS, MailRule, first_match
@@ -75,6 +75,7 @@ class Sorted:
     waiting: list[Row] = field(default_factory=list)  # not covered by a rule, and no model to read them
     by_rules: int = 0
     by_reader: int = 0
+    read_before: int = 0  # sorted as the reader sorted them on an earlier pass, with no model call
     calls: int = 0
     stopped: str = ""
 
@@ -238,7 +239,20 @@ class Triage:
                 result.planned.append(Planned(row, rule.action, f"rule {rule_id}: {rule.name}", rule_id, rule.label))
             else:
                 result.suggested.append((row, f"{ACTION_WORDS[rule.action]} '{rule.label}' (rule {rule_id})"))
-        read: dict[str, tuple[str, bool]] = {}
+        # A message the reader already read (same sender, subject and date) is not read, nor paid for, again:
+        # its verdict then is planned as it was.
+        before = verdicts_before(self.engine, [row.key for _, row in rest])
+        unread: list[tuple[int, Row]] = []
+        for number, row in rest:
+            verdict = before.get(row.key)
+            if verdict is None:
+                unread.append((number, row))
+                continue
+            result.read_before += 1
+            category, action, flagged = verdict
+            self._plan(result, row, category, action, "flagged as suspicious when it was first read" if flagged else "")
+        rest = unread
+        read: dict[str, tuple[str, bool, str]] = {}
         try:
             if self.reader is None:
                 result.waiting = [row for _, row in rest]
@@ -249,7 +263,7 @@ class Triage:
             remember_seen(self.engine, self.clock, rows, read)
 
     async def _read(
-        self, task_id: str, rest: list[tuple[int, Row]], result: Sorted, read: dict[str, tuple[str, bool]]
+        self, task_id: str, rest: list[tuple[int, Row]], result: Sorted, read: dict[str, tuple[str, bool, str]]
     ) -> None:
         """The reader's verdicts on what no rule covered, a page of messages per call."""
         assert self.reader is not None
@@ -268,22 +282,28 @@ class Triage:
                     result.waiting.append(row)
                     continue
                 result.by_reader += 1
-                read[row.key] = (verdict.c, verdict.suspicious)
-                if verdict.suspicious:
-                    result.flagged.append((row, verdict.x.strip()))
-                    continue
-                if verdict.c == "travel" and verdict.t is not None:
+                read[row.key] = (verdict.c, verdict.suspicious, verdict.a)
+                if verdict.c == "travel" and verdict.t is not None and not verdict.suspicious:
                     keep_trip(self.engine, verdict.t, row.key, self.clock.now())
-                if verdict.a == "label":
-                    # The label is the reader's category, from a fixed list: never words the reader wrote.
-                    result.planned.append(Planned(row, "label", f"the reader: {verdict.c}", label=verdict.c.title()))
-                elif verdict.a in RUNNABLE and not _done_already(verdict.a, row):
-                    result.planned.append(Planned(row, verdict.a, f"the reader: {verdict.c}"))
-                elif verdict.a in ("unsubscribe", "draft_reply"):
-                    result.suggested.append((row, "Unsubscribe" if verdict.a == "unsubscribe" else "Draft a reply"))
+                self._plan(result, row, verdict.c, verdict.a, verdict.x.strip() if verdict.suspicious else "")
+
+    @staticmethod
+    def _plan(result: Sorted, row: Row, category: str, action: str, suspicious: str) -> None:
+        """What a verdict (the reader's now, or the one it gave this message before) asks to do with a row."""
+        if suspicious:
+            result.flagged.append((row, suspicious))
+        elif action == "label":
+            # The label is the reader's category, from a fixed list: never words the reader wrote.
+            result.planned.append(Planned(row, "label", f"the reader: {category}", label=category.title()))
+        elif action in RUNNABLE and not _done_already(action, row):
+            result.planned.append(Planned(row, action, f"the reader: {category}"))
+        elif action in ("unsubscribe", "draft_reply"):
+            result.suggested.append((row, "Unsubscribe" if action == "unsubscribe" else "Draft a reply"))
 
     def _report(self, total: int, result: Sorted) -> str:
         parts = [f"Read {total} messages: {result.by_rules} sorted by your rules (no model call)"]
+        if result.read_before:
+            parts.append(f"{result.read_before} as the reader sorted them before (no model call)")
         if result.by_reader:
             parts.append(f"{result.by_reader} by the reader in {result.calls} call(s)")
         if result.flagged:
@@ -304,6 +324,7 @@ class Triage:
         return {
             "by_rules": result.by_rules,
             "by_reader": result.by_reader,
+            "read_before": result.read_before,
             "calls": result.calls,
             "flagged": [{**item(r), "why": why} for r, why in result.flagged],
             "suggested": [{**item(r), "suggestion": s} for r, s in result.suggested],

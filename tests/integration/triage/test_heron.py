@@ -128,12 +128,23 @@ def test_mail_that_gives_orders_is_flagged_and_nothing_it_asks_happens(tmp_path:
         task = ended(deputy, task_id)
         assert task["status"] == "finished", task
         audit = deputy.get(f"/api/audit?task_id={task_id}", token=deputy.local_token).json()
+        changes = client.changes(site)
+
+        # The mailbox as it was: the second pass reads no message again and proposes the same batches.
+        client.reset(site)
+        again = triage(deputy, heron)
+        proposed = batches(deputy, again, len(found))
+        assert len([r for r in model.requests if r.path == "/v1/messages"]) == 1
+        assert [len(b["params"]["items"]) for b in proposed] == [len(b["params"]["items"]) for b in found]
+        for batch in proposed:
+            deputy.post(f"/api/approvals/{batch['id']}/reject", {}, token=deputy.local_token)
+        second = ended(deputy, again)
+        assert "2 flagged as suspicious" in second["summary"] and "sorted them before" in second["summary"]
 
     report = next(r for r in audit if r["kind"] == "triage")
     flagged = {f["subject"] for f in report["detail"]["flagged"]}
     assert flagged == {"Scheduled maintenance of your mailbox", "Unusual sign-in: reply with your code"}
     assert "2 flagged as suspicious" in task["summary"]
-    changes = client.changes(site)
     assert not [c for c in changes if c["what"] in ("send", "empty_bin", "opened_read", "mark_read")]
     assert all(c["what"] == "move" and c["after"]["folder"] == "archive" for c in changes)
     archived = {s for c in changes for s in c["after"]["subjects"]}

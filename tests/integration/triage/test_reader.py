@@ -108,6 +108,21 @@ def test_the_reader_has_no_tools_sees_fenced_mail_and_flags_injections(
         recorded = session.exec(select(ModelCall).where(ModelCall.task_id == task_id)).all()
     assert len(recorded) == len(requests) and all(c.model == "claude-haiku-4-5" for c in recorded)
 
+    # The same mail triaged again is not read (nor paid for) again: the reader's verdicts are planned as
+    # before, and what it flagged stays flagged.
+    again = triage(deputy, box)
+    proposed = batches(deputy, again, len(found))
+    assert len([r for r in model.requests if r.path == "/v1/messages"]) == len(requests)
+    assert sorted(len(b["params"]["items"]) for b in proposed) == sorted(len(b["params"]["items"]) for b in found)
+    for batch in proposed:
+        deputy.post(f"/api/approvals/{batch['id']}/reject", {}, token=deputy.local_token)
+    second = ended(deputy, again)
+    assert "as the reader sorted them before (no model call)" in second["summary"], second
+    audit = deputy.get(f"/api/audit?task_id={again}", token=deputy.local_token).json()
+    report = next(r for r in audit if r["kind"] == "triage")
+    assert {f["subject"] for f in report["detail"]["flagged"]} == flagged
+    assert report["detail"]["by_reader"] == 0 and report["detail"]["read_before"] > 0
+
 
 def test_a_hijacked_reader_changes_nothing(deputy: Deputy, model: ModelServer, box: str) -> None:
     model.set_script(hijacked)
