@@ -460,6 +460,8 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return {**params, "exclude": _excluded(edits, len(params.get("items", [])))}
     if approval.kind == "rule":
         return {**params, "rule": _rule_edited(params.get("rule") or {}, edits)}
+    if approval.kind in ("note", "recipe"):
+        raise ApprovalError(422, f"A proposed {approval.kind} takes no edits: approve it or reject it.")
     if approval.kind == "budget":
         try:
             if set(edits) != {"add_usd"}:

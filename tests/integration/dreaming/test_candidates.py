@@ -132,6 +132,8 @@ def test_an_unattended_run_becomes_a_candidate_and_replays_only_once_approved(
     assert "model call" in proposal["policy_reason"] and "$0" in proposal["policy_reason"]
     assert "recipe: Check the status of {{name}}" in diary(deputy)
 
+    edited = deputy.post(f"/api/approvals/{proposal['id']}/approve", {"edits": {"ref": None}}, token=token)
+    assert edited.status_code == 422 and "takes no edits" in edited.json()["detail"]
     answer = deputy.post(f"/api/approvals/{proposal['id']}/approve", {}, token=token)
     assert answer.status_code == 200, answer.text
     deputy.wait(lambda: recorded(deputy)[0]["status"] == "active", 30, "the recipe to become active")
