@@ -2,6 +2,9 @@
 answer does.
 
     each candidate (a scheduled run's steps, never matched or replayed)
+        ├─ its run queued actions still waiting for the person ─ left for a later night
+        ├─ its run queued actions the person turned down (or let expire) ─ deleted: it never did the whole task
+        ├─ its queued actions were approved and done since ─ learned again, now with those steps
         ├─ a step's values carried data a page or a mail showed ─ deleted, never proposed (the diary says why)
         ├─ the person turned this recipe down before ─ deleted, not proposed again
         ├─ its proposal is still waiting ─ left alone
@@ -16,10 +19,11 @@ executor's provenance check); a step recorded before that was kept has no mark, 
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from backend.ledger.money import dollars
 from backend.models import Approval, ApprovalStatus, Recipe
@@ -46,6 +50,10 @@ def step_lines(steps: list[dict[str, Any]]) -> list[str]:
         asks = " (asks you every time)" if step.get("risk") in ASKING else ""
         lines.append(f"{number}. {said}{asks}")
     return lines
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _from_page(steps: list[dict[str, Any]]) -> str | None:
@@ -79,6 +87,17 @@ class Candidates:
             dream.read.append(f"{len(candidates)} recipe candidate(s) learned from runs nobody watched")
         for recipe, steps in candidates:
             said = f"the recipe candidate {recipe.name!r} on {recipe.site}"
+            if recipe.id in waiting:
+                continue
+            queued = self._queued(recipe.source_task_id)
+            if any(a.status in _OPEN for a in queued):
+                dream.dropped.append(f"{said}: its run queued actions still waiting for your answer; proposed later")
+                continue
+            if any(a.status != ApprovalStatus.EXECUTED for a in queued):
+                self.library.discard(recipe.id)
+                dream.dropped.append(f"{said}: its run did not do all it queued (turned down or expired); deleted")
+                continue
+            recipe, steps = self._with_approved_steps(recipe, steps, queued)
             page = _from_page(steps)
             if page is not None:
                 self.library.discard(recipe.id)
@@ -88,11 +107,27 @@ class Candidates:
                 self.library.discard(recipe.id)
                 dream.dropped.append(f"{said}: you turned this recipe down before, so it was deleted")
                 continue
-            if recipe.id in waiting:
-                continue
             approval = self.approvals.create(self._draft(dream.task_id, recipe, steps), waits=False)
             dream.approval_ids.append(approval.id)
             dream.proposed.append(f"recipe: {recipe.instruction} on {recipe.site} ({len(steps)} steps)")
+
+    def _queued(self, task_id: str | None) -> list[Approval]:
+        """The actions the candidate's run queued for the person (nobody was watching to answer them)."""
+        kinds = ("action", "navigation")
+        with Session(self.engine) as session:
+            query = select(Approval).where(Approval.task_id == task_id, col(Approval.kind).in_(kinds))
+            return list(session.exec(query))
+
+    def _with_approved_steps(
+        self, recipe: Recipe, steps: list[dict[str, Any]], queued: list[Approval]
+    ) -> tuple[Recipe, list[dict[str, Any]]]:
+        """What the person approved and Deputy did after the run is part of the task: learned again, in order."""
+        since = _naive(recipe.updated_at)
+        later = any(a.decided_at is not None and _naive(a.decided_at) > since for a in queued)
+        if not later or not recipe.source_task_id or self.library.learn(recipe.source_task_id) is None:
+            return recipe, steps
+        recipe, versions = self.library.get(recipe.id)
+        return recipe, next((v.steps for v in versions if v.version == recipe.version), steps)
 
     @staticmethod
     def _draft(task_id: str, recipe: Recipe, steps: list[dict[str, Any]]) -> Draft:
