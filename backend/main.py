@@ -41,6 +41,7 @@ from backend.api.routes import (
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
+from backend.dreaming.candidates import Candidates
 from backend.dreaming.notes import NoteKeeper
 from backend.events import EventBus
 from backend.policy.lifecycle import Lifecycle
@@ -117,6 +118,7 @@ def start_agent_parts(ctx: AppContext) -> None:
         model,
         AgentSettings(),
     )
+    # A finished task becomes a recipe: active when a person started it, a candidate when it ran unattended.
     ctx.runner = TaskRunner(agent, then=library.learn)
 
 
@@ -164,6 +166,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         # A proposed mail rule, once approved, is saved by the learner: it needs no browser and no model.
         ctx.approvals.runners["rule"] = _rule_learner(ctx).save
         ctx.approvals.runners["note"] = NoteKeeper(engine, ctx.approvals, clock).save
+        # A recipe learned from a run nobody watched replays only once approved; rejecting it deletes it.
+        candidates = Candidates(engine, ctx.library, ctx.approvals)
+        ctx.approvals.runners["recipe"] = candidates.keep
+        ctx.approvals.on_reject["recipe"] = candidates.forget
         start_agent_parts(ctx)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).

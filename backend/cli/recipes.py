@@ -13,7 +13,10 @@ app.add_typer(recipes_app, name="recipes")
 
 def _line(recipe: dict[str, Any]) -> str:
     learned = f", learned for ${recipe['learned_micro_usd'] / 1e6:.4f}" if recipe["learned_calls"] else ""
-    state = "" if recipe["status"] == "active" else f" [yellow]({recipe['status']})[/]"
+    state = {
+        "active": "",
+        "candidate": " [yellow](candidate: learned from a run nobody watched; replays once you approve it)[/]",
+    }.get(recipe["status"], f" [yellow]({recipe['status']})[/]")
     return (
         f"{recipe['name']}{state}: {recipe['instruction']!r} on {recipe['site']}; "
         f"{recipe['steps']} steps, version {recipe['version']}{learned}"

@@ -5,6 +5,8 @@
         ├─ the same action turned down, or taken back, again and again ─ a "note" approval
         └─ a kept note that today's answers contradict ─ a "note" approval retiring it, unless that would
            take back more than a quarter of the kept notes (then none is proposed, and the diary says so)
+    the recipes learned from runs nobody watched (candidates) ─ a "recipe" approval each, unless a step used
+        what a page showed (backend/dreaming/candidates.py)
     everything ─ a diary page in the data folder
 
 Only the person's own answers count: approvals decided by a user, undos a user asked for. What a page or a
@@ -25,10 +27,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from backend.clock import Clock
+from backend.dreaming.candidates import Candidates
 from backend.dreaming.diary import write_diary
 from backend.dreaming.notes import live_notes
 from backend.models import Approval, ApprovalStatus, AuditRecord, SeenMail, Task, TaskStatus
 from backend.policy.lifecycle import Draft
+from backend.recipes.library import Library
 from backend.skills.mail.inbox import key_of
 from backend.skills.mail.learning import LEARNABLE, PROPOSAL_TTL, Candidate, Learner, seen_matching, signature, who
 from backend.skills.mail.rules import Seen, matches
@@ -81,6 +85,7 @@ class Night:
     learner: Learner
     clock: Clock
     diary_dir: Path
+    library: Library | None = None  # without it, recipe candidates are not looked at
 
     def dream(self) -> Dream:
         now = self.clock.now()
@@ -105,6 +110,8 @@ class Night:
         dream.read.append(f"{len(answered)} approval(s) you answered and {len(undos)} undo(s) you asked for")
         self._rules(dream, [a for a in answered if a.kind == "batch" and a.status in _ANSWERED], flagged)
         self._notes(dream, answered, undos, now)
+        if self.library is not None:
+            Candidates(self.engine, self.library, self.learner.approvals).propose(dream)
         with Session(self.engine) as session:
             stored = session.get(Task, dream.task_id)
             if stored is not None:

@@ -20,7 +20,7 @@ class Recipe(SQLModel, table=True):
     start_url: str
     variables: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 1  # the version that replays
-    status: str = SQLField(default="active", max_length=16)  # active | retired
+    status: str = SQLField(default="active", max_length=16)  # active | candidate (learned unwatched) | retired
     failures: int = 0  # failed replays in a row; two retire the recipe
     origin: str = SQLField(default="recorded", max_length=16)  # recorded | starter
     source_task_id: str | None = SQLField(default=None, max_length=32)

@@ -62,6 +62,17 @@ class Looked:
     target: dict[str, str] | None = None  # the target as a recipe finds it again: role, name and context
 
 
+def _read_in(tab: Tab, params: dict[str, Any]) -> str | None:
+    """What data read on a page (not written by the user) the action's values carry, said as its kind."""
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for text in values:
+            found = tab.egress.taint.read_in(text) if name != "ref" and isinstance(text, str) else None
+            if found:
+                return found
+    return None
+
+
 class Executor:
     def __init__(
         self,
@@ -160,6 +171,9 @@ class Executor:
         risk = looked.assessment.risk
         summary = {"summary": looked.evidence.summary}
         described = {**summary, "target": looked.target} if looked.target else summary
+        # Recorded so that dreaming never proposes a recipe that would replay what a page or a mail said.
+        from_page = _read_in(tab, looked.dumped)
+        described = {**described, "from_page": from_page} if from_page else described
         self.audit.append(
             task_id, "proposed", origin, action=action, params=looked.dumped, risk=risk, reason=reason, detail=described
         )

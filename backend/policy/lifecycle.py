@@ -9,10 +9,12 @@
 Kinds: `action` (a proposed action), `navigation` (a page tried to leave the task's sites), `budget` (more
 money for a task), `question` (the agent asks the user; the answer is an edit) and `batch` (one kind of
 change to listed items, any of which the user may untick with the edit `exclude`) and `rule` (a mail rule
-Deputy proposes; approving saves it, and the edits `match`, `action` and `label` change it first).
+Deputy proposes; approving saves it, and the edits `match`, `action` and `label` change it first), `note`
+(a memory note dreaming proposes) and `recipe` (a recipe learned from a run nobody watched; approving makes
+it replay, rejecting deletes it).
 Whoever proposed an approval may wait for its answer here; an approval nobody waits for (the task ended,
 the server restarted, an unattended run) is handed to the runner registered for its kind, so an approved
-action still runs, once.
+action still runs, once. A kind may also register what a rejection undoes (`on_reject`).
 Every state change is recorded in the audit log and published as an event.
 """
 
@@ -116,6 +118,7 @@ class Lifecycle:
         self.clock = clock
         self.ttl = ttl
         self.runners: dict[str, Runner] = {}  # kind -> runs an approved approval that nobody waits for
+        self.on_reject: dict[str, Runner] = {}  # kind -> what a rejection of a proposal of that kind clears up
         self._waiting: dict[str, asyncio.Event] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._running: set[asyncio.Future[object]] = set()
@@ -193,7 +196,8 @@ class Lifecycle:
                 # question only the answer is the user's: the question is the model's, maybe a page's, words.
                 # A rule is data for triage, never a value an action may use: nothing of it becomes trusted.
                 shown = {"answer": params["answer"]} if approval.kind == "question" else params
-                shown = {} if approval.kind == "rule" else shown
+                # Nor is a proposed recipe's text: its steps were seen by nobody until now.
+                shown = {} if approval.kind in ("rule", "recipe") else shown
                 approved = [str(v) for v in shown.values() if isinstance(v, str)]
                 task.trusted_values = [*task.trusted_values, *approved]
                 if like_this and approval.kind == "action" and approval.risk == "write":
@@ -254,6 +258,9 @@ class Lifecycle:
         runner = self.runners.get(approval.kind)
         if approval.status == ApprovalStatus.APPROVED and runner is not None:
             self._dispatch(runner, approval.id)
+        cleanup = self.on_reject.get(approval.kind)
+        if approval.status == ApprovalStatus.REJECTED and cleanup is not None:
+            self._dispatch(cleanup, approval.id)
 
     def _tell(self, approval: Approval) -> None:
         """Every surface learns how an approval stands now: answered, and later how it ended."""
@@ -453,6 +460,8 @@ def _edited(approval: Approval, edits: dict[str, Any] | None) -> dict[str, Any]:
         return {**params, "exclude": _excluded(edits, len(params.get("items", [])))}
     if approval.kind == "rule":
         return {**params, "rule": _rule_edited(params.get("rule") or {}, edits)}
+    if approval.kind in ("note", "recipe"):
+        raise ApprovalError(422, f"A proposed {approval.kind} takes no edits: approve it or reject it.")
     if approval.kind == "budget":
         try:
             if set(edits) != {"add_usd"}:

@@ -642,6 +642,16 @@ class Taint:
             return "read on a page"
         return None
 
+    def read_in(self, value: str) -> str | None:
+        """What data of a page `value` carries ("a number"), said without the data itself; None when it
+        carries none. What the user wrote, and what Deputy typed before (and the page then showed), is not
+        the page's."""
+        for kind, atom in _atoms(value):
+            item = (kind, atom)
+            if item in self._read and item not in self._trusted and item not in self._typed:
+                return _WHAT[kind]
+        return None
+
     @property
     def number_lengths(self) -> set[int]:
         return self._read.number_lengths | self._typed.number_lengths

@@ -1,5 +1,10 @@
 """The stored recipes: learning one from a finished task's audit log, finding the one a task matches,
-keeping every version, and retiring a recipe that keeps failing."""
+keeping every version, and retiring a recipe that keeps failing.
+
+A task a person started (and could watch) becomes an active recipe at once. A task that ran unattended (a
+scheduled run) becomes a candidate: never matched, never replayed, until the person approves the proposal
+dreaming makes of it.
+"""
 
 import json
 import logging
@@ -22,6 +27,7 @@ from backend.recipes.template import VARIABLE, abstract, find_variables, match, 
 log = logging.getLogger(__name__)
 
 RETIRE_AFTER = 2  # failed replays in a row
+ACTIVE, CANDIDATE, RETIRED = "active", "candidate", "retired"
 # Actions that end or steer the run itself: a replay ends on its own and never asks the person questions.
 _NOT_REPLAYED = {"finish_task", "ask_user"}
 
@@ -73,15 +79,17 @@ def steps_of(records: list[AuditRecord], start_url: str | None) -> list[dict[str
         target = (asked.detail or {}).get("target") if asked is not None else None
         if "ref" in (record.params or {}) and not target:
             raise RecipeError(f"Step {record.action} was recorded without a description of its target.")
-        steps.append(
-            {
-                "action": record.action,
-                "params": params,
-                "target": target,
-                "risk": record.risk,
-                "summary": (record.detail or {}).get("summary") or record.action,
-            }
-        )
+        step = {
+            "action": record.action,
+            "params": params,
+            "target": target,
+            "risk": record.risk,
+            "summary": (record.detail or {}).get("summary") or record.action,
+        }
+        from_page = (asked.detail or {}).get("from_page") if asked is not None else None
+        if from_page:
+            step["from_page"] = str(from_page)  # what kind of page data its values carried
+        steps.append(step)
     return steps
 
 
@@ -93,11 +101,13 @@ class Library:
     # ---- learning ----------------------------------------------------------------------------------
 
     def learn(self, task_id: str) -> Recipe | None:
-        """Make a recipe of a task the model finished (or a new version of the recipe it matches)."""
+        """Make a recipe of a task the model finished (or a new version of the recipe it matches); a task
+        nobody watched makes a candidate, and never changes a recipe the person already has."""
         with Session(self.engine) as session:
             task = session.get(Task, task_id)
             if task is None or task.status != TaskStatus.FINISHED or not task.url or not site_of(task.url):
                 return None
+            status = CANDIDATE if task.unattended else ACTIVE
             query = select(AuditRecord).where(AuditRecord.task_id == task_id).order_by(col(AuditRecord.id))
             records = list(session.exec(query))
             try:
@@ -132,6 +142,9 @@ class Library:
                 (r for r in session.exec(select(Recipe).where(Recipe.site == site)) if r.instruction == template),
                 None,
             )
+            if recipe is not None and status == CANDIDATE and recipe.status != CANDIDATE:
+                log.info("Task %s ran unattended: recipe %s (%s) is left as it is.", task_id, recipe.id, recipe.name)
+                return None
             if recipe is None:
                 recipe = Recipe(
                     id="r_" + secrets.token_hex(6),
@@ -145,7 +158,7 @@ class Library:
                     updated_at=now,
                 )
             recipe.version = self._next_version(session, recipe.id)
-            recipe.status, recipe.failures, recipe.source_task_id = "active", 0, task_id
+            recipe.status, recipe.failures, recipe.source_task_id = status, 0, task_id
             recipe.learned_micro_usd, recipe.learned_calls, recipe.learned_tokens = int(spent), int(calls), int(tokens)
             recipe.updated_at = now
             session.add(recipe)
@@ -155,7 +168,9 @@ class Library:
             )
             session.commit()
             session.refresh(recipe)
-            log.info("Task %s became recipe %s (%s), version %d.", task_id, recipe.id, recipe.name, recipe.version)
+            log.info(
+                "Task %s became %s recipe %s (%s), version %d.", task_id, status, recipe.id, recipe.name, recipe.version
+            )
             return recipe
 
     @staticmethod
@@ -171,7 +186,7 @@ class Library:
         if not site:
             return None
         with Session(self.engine) as session:
-            query = select(Recipe).where(Recipe.site == site, Recipe.status == "active")
+            query = select(Recipe).where(Recipe.site == site, Recipe.status == ACTIVE)
             for recipe in session.exec(query.order_by(col(Recipe.updated_at).desc())):
                 values = match(recipe.instruction, instruction)
                 if values is not None:
@@ -182,7 +197,12 @@ class Library:
         """The recipe named (or with this id) to run now, and its instruction with the values filled in."""
         with Session(self.engine) as session:
             recipe = self._find(session, key)
-            if recipe.status != "active":
+            if recipe.status == CANDIDATE:
+                raise RecipeError(
+                    f"Recipe {recipe.name!r} is a candidate learned from a run nobody watched: approve its proposal "
+                    "(`deputy approvals`) before it replays."
+                )
+            if recipe.status != ACTIVE:
                 raise RecipeError(f"Recipe {recipe.name!r} is retired: it failed twice in a row.")
             missing = [name for name in recipe.variables if not values.get(name)]
             if missing:
@@ -238,6 +258,40 @@ class Library:
             session.commit()
             return recipe
 
+    # ---- candidates: learned from runs nobody watched ---------------------------------------------
+
+    def candidates(self) -> list[tuple[Recipe, list[dict[str, Any]]]]:
+        """Every candidate with the steps of the version the person would approve."""
+        with Session(self.engine) as session:
+            query = select(Recipe).where(Recipe.status == CANDIDATE).order_by(col(Recipe.created_at))
+            return [(recipe, self._at(session, recipe, {}).steps) for recipe in session.exec(query)]
+
+    def activate(self, recipe_id: str, version: int) -> str:
+        """Make a candidate active at the version the person approved; says what changed."""
+        with Session(self.engine) as session:
+            recipe = session.get(Recipe, recipe_id)
+            if recipe is None:
+                return f"Recipe {recipe_id} is gone; nothing changed."
+            if recipe.status != CANDIDATE:
+                return f"Recipe {recipe.name} is already {recipe.status}; nothing changed."
+            query = select(RecipeVersion).where(RecipeVersion.recipe_id == recipe_id, RecipeVersion.version == version)
+            if session.exec(query).first() is None:
+                return f"Recipe {recipe.name} has no version {version}; nothing changed."
+            recipe.status, recipe.version, recipe.failures = ACTIVE, version, 0
+            recipe.updated_at = self.clock.now()
+            session.add(recipe)
+            session.commit()
+            log.info("Recipe %s (%s) is active at version %d.", recipe.id, recipe.name, version)
+            return f"Recipe {recipe.name} now replays with no model call: {recipe.instruction}"
+
+    def discard(self, recipe_id: str) -> Recipe | None:
+        """Delete a recipe that is still a candidate; None when it is gone or no longer a candidate."""
+        with Session(self.engine) as session:
+            recipe = session.get(Recipe, recipe_id)
+            if recipe is None or recipe.status != CANDIDATE:
+                return None
+        return self.delete(recipe_id)
+
     # ---- steps the user lets run without asking ------------------------------------------------------
 
     def grant(self, key: str, number: int) -> RecipeGrant:
@@ -247,6 +301,8 @@ class Library:
             step = self._step(session, recipe, number)
             target = step.get("target") or {}
             name = str(target.get("name", ""))
+            if recipe.status == CANDIDATE:
+                raise RecipeError(f"Recipe {recipe.name!r} is a candidate: approve it before granting its steps.")
             if step.get("risk") not in ("write", "irreversible"):
                 raise RecipeError(f"Step {number} of {recipe.name!r} never asks, so there is nothing to grant.")
             if PAYING.search(name) or price_in(name) or PAYING.search(str(step.get("summary", ""))):
@@ -323,9 +379,9 @@ class Library:
             if recipe is None:
                 return False
             recipe.failures = recipe.failures + 1 if failed else 0
-            retired = recipe.failures >= RETIRE_AFTER and recipe.status == "active"
+            retired = recipe.failures >= RETIRE_AFTER and recipe.status == ACTIVE
             if retired:
-                recipe.status = "retired"
+                recipe.status = RETIRED
             recipe.updated_at = self.clock.now()
             session.add(recipe)
             session.commit()

@@ -129,7 +129,7 @@ async def dream(ctx: "AppContext", run: Run) -> Ran:
     from backend.skills.mail.learning import Learner
 
     learner = Learner(ctx.engine, ctx.approvals, AuditLog(ctx.engine, ctx.clock), ctx.bus, ctx.clock)
-    night = Night(ctx.engine, learner, ctx.clock, diary_dir(ctx.settings.data_dir))
+    night = Night(ctx.engine, learner, ctx.clock, diary_dir(ctx.settings.data_dir), ctx.library)
     dreamt = await asyncio.to_thread(night.dream)
     return Ran(dreamt.summary(), dreamt.task_id, detail={"diary": dreamt.diary, "approvals": dreamt.approval_ids})
 

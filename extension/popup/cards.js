@@ -86,7 +86,8 @@ const workerAnswer = Object.freeze({
 function objectsList(approval) {
   const objects = (approval.objects ?? []).filter((line) => typeof line === "string" && line);
   if (!objects.length) return null;
-  return el("ul", { class: "objects", "aria-label": "What it acts on" }, ...objects.map((line) => el("li", { text: line })));
+  const label = approval.kind === "recipe" ? "Its steps" : "What it acts on";
+  return el("ul", { class: "objects", "aria-label": label }, ...objects.map((line) => el("li", { text: line })));
 }
 
 export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered, answer = workerAnswer }) {
@@ -119,6 +120,7 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered,
   );
 
   const question = approval.kind === "question";
+  const recipe = approval.kind === "recipe";
   const edit = editor(approval, spec, idBase);
   const reasonId = `${idBase}-reason`;
   const rejectBox = el(
@@ -150,7 +152,7 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered,
   const approveButton = el("button", {
     class: "button primary approve",
     type: "button",
-    text: question ? "Send answer" : "Approve",
+    text: question ? "Send answer" : recipe ? "Keep recipe" : "Approve",
     "aria-describedby": titleId,
   });
   const rejectButton = el("button", {
@@ -225,7 +227,9 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered,
     const result = await answer.approve(approval.id, edits, likeThis);
     const done = question
       ? "Answer sent."
-      : Object.keys(edits).length
+      : recipe
+        ? "Kept. It replays from now on with no model call."
+        : Object.keys(edits).length
         ? "Approved with your edits."
         : "Approved. Deputy is doing it now.";
     await finish(done, result);
@@ -255,7 +259,8 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered,
     status.textContent = "Rejecting…";
     const reason = rejectBox.querySelector("input").value;
     const result = await answer.reject(approval.id, reason);
-    await finish(question ? "Declined." : "Rejected. Deputy will not do it.", result);
+    const rejected = recipe ? "Rejected. The recipe is deleted." : "Rejected. Deputy will not do it.";
+    await finish(question ? "Declined." : rejected, result);
   });
 
   editButton?.addEventListener("click", () => {

@@ -19,7 +19,9 @@ function recipeItem(pairing, recipe) {
   note.textContent =
     recipe.status === "retired"
       ? "retired"
-      : recipe.learned_calls
+      : recipe.status === "candidate"
+        ? "candidate: waiting for your approval"
+        : recipe.learned_calls
         ? `$0 (was ${usd(recipe.learned_micro_usd / 1e6, { precise: true })})`
         : "$0";
   item.append(instruction, note);

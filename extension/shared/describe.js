@@ -1,7 +1,7 @@
 // How an approval reads to a person, built only from what the server sends: the approval itself and
 // the action registry (GET /api/actions). The extension keeps no action list of its own.
 
-import { humanize, usd } from "./format.js";
+import { humanize, plural, usd } from "./format.js";
 
 export const RISK_LABEL = Object.freeze({
   read: "Read only",
@@ -35,9 +35,14 @@ function labelOf(schema, param) {
   return text || humanize(param);
 }
 
+// Kinds whose card says everything in its sentences (a proposed recipe's steps are its objects, its cost
+// is the cost line): their stored parameters are for Deputy, not for reading.
+const SAID_IN_SENTENCES = new Set(["recipe"]);
+
 // The parameters worth showing, in the registry's order, with a label a person understands.
 export function visibleParams(approval, spec) {
   const rows = [];
+  if (SAID_IN_SENTENCES.has(approval.kind)) return rows;
   for (const [name, value] of Object.entries(approval.params ?? {})) {
     const schema = schemaOf(spec, name);
     if (isReference(schema) || isRefValue(value) || value === null || value === false) continue;
@@ -103,5 +108,12 @@ export function oneLine(approval) {
 }
 
 export function costLine(approval) {
+  if (approval.kind === "recipe") {
+    const learned = approval.params?.learned_micro_usd ?? 0;
+    const calls = approval.params?.learned_calls ?? 0;
+    const spent = usd(learned / 1e6, { precise: true });
+    if (!calls) return "A replay costs $0";
+    return `Its model run cost ${spent} (${plural(calls, "model call")}); a replay costs $0`;
+  }
   return `${usd(approval.cost_so_far_usd, { precise: true })} spent on this task so far`;
 }

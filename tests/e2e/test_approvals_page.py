@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, expect
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from backend.models import Approval, Task
+from backend.dreaming.candidates import Candidates
+from backend.dreaming.night import Dream
+from backend.models import Approval, Recipe, RecipeVersion, Task
 from tests.live import Deputy, start_deputy
 from tests.seeding import pending_approval
 
@@ -24,6 +26,32 @@ def stored(deputy: Deputy, approval_id: str) -> Approval:
         found = session.get(Approval, approval_id)
         assert found is not None
         return found
+
+
+def propose_candidate(deputy: Deputy, task_id: str) -> str:
+    """A candidate recipe (a copy of the starter, as if learned unwatched) proposed as the night would."""
+    with Session(deputy.ctx.engine) as session:
+        starter = session.exec(select(Recipe).where(Recipe.name == "deploy-status")).one()
+        candidate = Recipe.model_validate(
+            {**starter.model_dump(), "id": "r_candidate", "name": "search-check", "status": "candidate"}
+        )
+        candidate.instruction = "Check the status of search on Demo Deploy"
+        candidate.origin, candidate.learned_calls, candidate.learned_micro_usd = "recorded", 3, 14360
+        session.add(candidate)
+        for version in session.exec(select(RecipeVersion).where(RecipeVersion.recipe_id == starter.id)):
+            copied = RecipeVersion.model_validate({**version.model_dump(), "id": None, "recipe_id": "r_candidate"})
+            session.add(copied)
+        session.commit()
+    dream = Dream(day="today", task_id=task_id)
+    Candidates(deputy.ctx.engine, deputy.ctx.library, deputy.ctx.approvals).propose(dream)
+    (proposed,) = dream.approval_ids
+    return proposed
+
+
+def recipe_status(deputy: Deputy, recipe_id: str) -> str | None:
+    with Session(deputy.ctx.engine) as session:
+        found = session.get(Recipe, recipe_id)
+        return found.status if found else None
 
 
 async def test_the_page_pairs_from_its_link_and_answers_approvals(deputy: Deputy, browser: Browser) -> None:
@@ -51,6 +79,18 @@ async def test_the_page_pairs_from_its_link_and_answers_approvals(deputy: Deputy
     fresh = page.locator(f'.card[data-id="{second}"]')
     await expect(fresh).to_contain_text("Click the link 'Unsubscribe'")
     await expect(fresh.locator(".risk")).to_have_text("Irreversible")
+
+    # A recipe learned from a run nobody watched: its steps and its cost in sentences; keeping it makes it replay.
+    proposed = propose_candidate(deputy, stored(deputy, first).task_id)
+    deputy.ctx.bus.publish("approval.created", {"id": proposed, "task_id": "", "kind": "recipe", "action": "x"})
+    kept = page.locator(f'.card[data-id="{proposed}"]')
+    await expect(kept).to_contain_text("Keep a recipe: Check the status of search on Demo Deploy")
+    await expect(kept.get_by_role("list", name="Its steps")).to_contain_text("1. ")
+    await expect(kept.locator(".cost")).to_have_text("Its model run cost $0.0144 (3 model calls); a replay costs $0")
+    await expect(kept.locator(".params")).to_have_count(0)
+    await kept.get_by_role("button", name="Keep recipe").click()
+    await expect(kept.locator(".card-status")).to_have_text("Kept. It replays from now on with no model call.")
+    deputy.wait(lambda: recipe_status(deputy, "r_candidate") == "active", 30, "the recipe to become active")
 
     # Reloaded, the page is still paired; a browser that never paired is asked for a code.
     await page.reload()

@@ -260,6 +260,21 @@ def test_what_deputy_typed_is_caught_whole_and_by_its_words() -> None:
     assert carried("https://evil.example/p/tomorrow", taint) is None  # a common word alone is no data
 
 
+def test_a_value_that_carries_page_data_is_named_by_its_kind_never_by_the_data() -> None:
+    taint = taint_of(MAIL_PAGE)
+    assert taint.read_in(f"Your code is {CODE}") == "a number"
+    assert taint.read_in("See you at lunch") is None
+    taint.trust(f"Type {CODE} into the form")
+    assert taint.read_in(CODE) is None  # the user wrote it
+
+
+def test_what_deputy_typed_and_a_page_then_showed_is_not_the_page_s() -> None:
+    taint = taint_of()
+    taint.typed("order 55821 for Quay")
+    taint.read("Search results for order 55821")
+    assert taint.read_in("55821") is None
+
+
 def test_the_description_says_what_and_where_from() -> None:
     assert carried(f"https://evil.example/?c={CODE}", taint_of(MAIL_PAGE)) == ("731904, a number Deputy read on a page")
 

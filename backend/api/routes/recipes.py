@@ -102,7 +102,7 @@ def run_recipe(key: str, body: RecipeRun, _: AuthDep, ctx: ContextDep, session: 
     except LookupError:
         raise not_found(f"Recipe {key!r}") from None
     except RecipeError as error:
-        refused = "retired" in str(error) or "profile" in str(error)
+        refused = any(word in str(error) for word in ("retired", "candidate", "profile"))
         raise HTTPException(409 if refused else 422, str(error)) from None
     except ValidationError as error:
         raise HTTPException(422, f"Invalid run: {error.errors()[0]['msg']}.") from None

@@ -18,9 +18,10 @@ from backend.demo.mail.seed_injections import INJECTIONS
 from backend.dreaming.night import Night
 from backend.dreaming.notes import NoteKeeper, preferences
 from backend.events import EventBus
-from backend.models import Approval, ApprovalStatus, AuditRecord, Note, SeenMail
+from backend.models import Approval, ApprovalStatus, AuditRecord, Note, SeenMail, TaskStatus
 from backend.policy.audit import AuditLog
 from backend.policy.lifecycle import Lifecycle
+from backend.recipes.library import Library
 from backend.skills.mail.inbox import key_of
 from backend.skills.mail.learning import Learner
 from backend.tasks import new_task
@@ -226,3 +227,65 @@ async def test_within_a_quarter_a_retirement_is_proposed_and_approving_it_retire
     await day.approvals.drain()
     assert "asked to archive" not in preferences(day.engine)
     assert "asked to star" in preferences(day.engine)
+
+
+def _record(day: Day, task_id: str, kind: str, action: str, **fields: Any) -> None:
+    with Session(day.engine) as session:
+        session.add(AuditRecord(task_id=task_id, at=day.clock.now(), kind=kind, action=action, actor="model", **fields))
+        session.commit()
+
+
+def test_a_candidate_waits_for_what_its_run_queued_and_is_proposed_with_those_steps(tmp_path: Path) -> None:
+    """A scheduled run read the board and queued a revert; the revert, approved later, joins the recipe."""
+    day = Day(tmp_path)
+    library = Library(day.engine, day.clock)
+    with Session(day.engine) as session:
+        task = new_task(session, "Revert the live release", NOON, url="http://harbor.example/", unattended=True)
+        task.status = TaskStatus.FINISHED
+        session.add(task)
+        session.commit()
+        run = task.id
+    _record(day, run, "proposed", "extract_text", params={"max_chars": 500}, risk="read")
+    _record(day, run, "executed", "extract_text", params={"max_chars": 500}, risk="read", verdict="ok")
+    day.answered("action", "click", ApprovalStatus.PENDING, by="", ref="e7")
+    with Session(day.engine) as session:
+        queued = session.get(Approval, f"ap_seed{day.count}")
+        assert queued is not None
+        queued.task_id, queued.decided_at = run, None
+        session.add(queued)
+        session.commit()
+    candidate = library.learn(run)
+    assert candidate is not None and candidate.status == "candidate"
+
+    night = Night(day.engine, day.learner, day.clock, day.diary, library)
+    day.clock.set(NIGHT)
+    dreamt = night.dream()
+    assert day.proposals("recipe") == []
+    assert "waiting for your answer" in Path(dreamt.diary).read_text()
+
+    # The person approves the revert in the morning; it runs, and the next night proposes both steps.
+    day.clock.set(NIGHT + timedelta(hours=5))
+    target = {"role": "button", "name": "Revert to r41", "context": "", "dialog": "", "heading": "", "near": ""}
+    _record(day, run, "proposed", "click", params={"ref": "e7"}, risk="write", detail={"target": target})
+    _record(
+        day,
+        run,
+        "executed",
+        "click",
+        params={"ref": "e7"},
+        risk="write",
+        verdict="ok",
+        detail={"summary": "Click the button 'Revert to r41'"},
+    )
+    with Session(day.engine) as session:
+        queued = session.get(Approval, f"ap_seed{day.count}")
+        assert queued is not None
+        queued.status, queued.decided_at = ApprovalStatus.EXECUTED, day.clock.now()
+        session.add(queued)
+        session.commit()
+    day.clock.set(NIGHT + timedelta(hours=24))
+    night.dream()
+    (proposal,) = day.proposals("recipe")
+    assert proposal.params["asks"] == [2]
+    assert proposal.objects[1] == "2. Click the button 'Revert to r41' (asks you every time)"
+    assert "Step 2 still asks you every time" in proposal.policy_reason
