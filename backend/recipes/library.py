@@ -422,11 +422,17 @@ class Library:
     # ---- shipped with Deputy ------------------------------------------------------------------------
 
     def load_starters(self) -> list[str]:
-        """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet."""
+        """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet, and say a stored
+        starter as the shipped one says it."""
         added = []
         with Session(self.engine) as session:
             for data in shipped_starters():
-                if session.exec(select(Recipe).where(Recipe.name == data["name"])).first() is not None:
+                stored = session.exec(select(Recipe).where(Recipe.name == data["name"])).first()
+                if stored is not None:
+                    if stored.origin == "starter" and stored.instruction != data["instruction"]:
+                        # A newer Deputy says the starter differently (so a skill's task finds it): follow it.
+                        stored.instruction = data["instruction"]
+                        session.add(stored)
                     continue
                 now = self.clock.now()
                 recipe = Recipe(

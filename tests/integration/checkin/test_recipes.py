@@ -4,7 +4,9 @@ declaration and the final button. On Demo Air a renamed final button heals with 
 kept beside the old; on Skylark, which looks nothing like it, the second check-in replays just the same, and
 Demo Air's recipe is never used there. One Deputy and one scripted model serve the whole module."""
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +38,16 @@ def model() -> Iterator[ModelServer]:
 
 @pytest.fixture(scope="module")
 def deputy(tmp_path_factory: pytest.TempPathFactory, model: ModelServer) -> Iterator[Deputy]:
+    # Its own SQLite file on every pass: the PostgreSQL pass empties its database after each test, and this
+    # Deputy's recipes must outlive one test.
     data = Path(tmp_path_factory.mktemp("checkin-recipes")) / "data"
-    with start_deputy(data, anthropic_api_key="test-key", anthropic_base_url=model.base_url, model=MODEL) as server:
+    with start_deputy(
+        data,
+        anthropic_api_key="test-key",
+        anthropic_base_url=model.base_url,
+        model=MODEL,
+        database_url=f"sqlite:///{data.parent / 'deputy.db'}",
+    ) as server:
         yield server
 
 
@@ -47,8 +57,12 @@ def skylark() -> Iterator[ThreadedServer]:
         yield server
 
 
-def check_in(deputy: Deputy, site: ThreadedServer, code: str, last_name: str, profile: Profile) -> str:
+def check_in(
+    deputy: Deputy, site: ThreadedServer, code: str, last_name: str, profile: Profile, final_label: str = ""
+) -> str:
     httpx.post(f"{site.url}/_test/reset").raise_for_status()
+    if final_label:
+        httpx.post(f"{site.url}/_test/final-label", json={"label": final_label}).raise_for_status()
     Vault(deputy.settings.data_dir).save(profile)
     body = {"url": f"{site.url}/", "booking_code": code, "last_name": last_name}
     started = deputy.post("/api/checkins", body, token=deputy.local_token)
@@ -93,7 +107,7 @@ def recorded(deputy: Deputy, site: ThreadedServer) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def demo_air_recipe(deputy: Deputy, model: ModelServer, air_server: ThreadedServer) -> dict[str, Any]:
-    """The recipe Demo Air's first check-in, done by the model, left behind."""
+    """The recipe that Demo Air's first check-in, done by the model, leaves behind."""
     model.set_script(Pilot("FM5W6C", passengers=2, last_name="Nakamura"))
     task_id = check_in(deputy, air_server, "FM5W6C", "Nakamura", Profile(traveller=YUKI, companions=[REN]))
     assert finish(deputy, task_id, "Check in")["model_calls"] > 0
@@ -121,10 +135,7 @@ def test_a_second_check_in_on_demo_air_replays_and_a_renamed_button_heals_with_o
     model.set_script(
         [lambda req: tool_use("pick_target", {"ref": find_ref(req, "button", "Complete check-in"), "why": "Renamed."})]
     )
-    httpx.post(f"{air_server.url}/_test/reset").raise_for_status()
-    httpx.post(f"{air_server.url}/_test/final-label", json={"label": "Complete check-in"}).raise_for_status()
-    body = {"url": f"{air_server.url}/", "booking_code": "FM5W6C", "last_name": "Nakamura"}
-    healing = deputy.post("/api/checkins", body, token=deputy.local_token).json()["task_id"]
+    healing = check_in(deputy, air_server, "FM5W6C", "Nakamura", yuki_and_ren, final_label="Complete check-in")
     ended = finish(deputy, healing, "Complete check-in")  # the healed step is still irreversible: it asks
     assert ended["model_calls"] == 1 and model_calls(deputy) == calls + 1
     assert [t["name"] for t in model.message_requests[-1].body["tools"]] == ["pick_target"]
@@ -162,3 +173,29 @@ def test_a_second_check_in_on_skylark_replays_and_demo_airs_recipe_is_not_used_t
     assert not done[0]["extras"], done
     passes = deputy.get(f"/api/checkins/{again}", token=deputy.local_token).json()["boarding_passes"]
     assert len(passes) == 3
+
+
+def test_a_deputy_with_no_model_key_checks_in_by_the_recipe_and_says_why_it_cannot_without_one(
+    deputy: Deputy, air_server: ThreadedServer, demo_air_recipe: dict[str, Any], tmp_path: Path
+) -> None:
+    # The same Deputy's database with its model key gone.
+    copy = tmp_path / "deputy.db"
+    source = sqlite3.connect(str(deputy.settings.database_url).removeprefix("sqlite:///"))
+    with closing(source), closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    with start_deputy(tmp_path / "data", anthropic_api_key="", database_url=f"sqlite:///{copy}") as keyless:
+        people = Profile(traveller=YUKI, companions=[REN])
+        Vault(keyless.settings.data_dir).save(people)
+        elsewhere = air_server.url.replace("127.0.0.1", "localhost")  # another site: no recipe there
+        body = {"url": f"{elsewhere}/", "booking_code": "FM5W6C", "last_name": "Nakamura"}
+        refused = keyless.post("/api/checkins", body, token=keyless.local_token)
+        assert refused.status_code == 409 and "ANTHROPIC_API_KEY" in refused.json()["detail"]
+
+        # The button's label as the recipe's newest version knows it (a test before may have healed it).
+        steps = keyless.get(f"/api/recipes/{demo_air_recipe['id']}", token=keyless.local_token).json()["versions"]
+        label = next(
+            s["target"]["name"] for s in steps[0]["steps"] if s["risk"] == "irreversible" and s["action"] == "click"
+        )
+        task_id = check_in(keyless, air_server, "FM5W6C", "Nakamura", people, final_label=label)
+        assert finish(keyless, task_id, label)["model_calls"] == 0
+        assert checked_in(air_server, "FM5W6C") == 1
