@@ -20,6 +20,8 @@ def new_task(
     unattended: bool = False,
     user_id: str = "",
     team: str = "",
+    recipe_template: str | None = None,
+    recipe_values: dict[str, str] | None = None,
 ) -> Task:
     task = Task(
         id="t_" + secrets.token_hex(6),
@@ -33,6 +35,8 @@ def new_task(
         updated_at=now,
         user_id=user_id,
         team=team,
+        recipe_template=recipe_template,
+        recipe_values=recipe_values,
     )
     session.add(task)
     return task

@@ -55,6 +55,11 @@ class Task(SQLModel, table=True):
     # Whose Deputy took the task (DEPUTY_USER_ID, DEPUTY_TEAM): a team's report counts outcomes per person.
     user_id: str = SQLField(default="", index=True, max_length=64)
     team: str = SQLField(default="", max_length=64)
+    # Set by a skill that knows what differs between runs of its task (a check-in's booking code and last
+    # name): the recipe's instruction with {{variables}}, and this run's values. Free-text tasks leave them
+    # empty and their variables are guessed from the instruction.
+    recipe_template: str | None = None
+    recipe_values: dict[str, str] | None = SQLField(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class TaskCreate(BaseModel):

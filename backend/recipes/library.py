@@ -93,6 +93,19 @@ def steps_of(records: list[AuditRecord], start_url: str | None) -> list[dict[str
     return steps
 
 
+# A consent wall is answered once per browser: the next visit has none, so a step that answered it is skipped
+# when its target is not there, instead of being healed.
+_CONSENT = re.compile(r"(?i)\b(cookies?|consent|privacy)\b")
+
+
+def _optional(step: dict[str, Any]) -> dict[str, Any]:
+    target = step.get("target") or {}
+    where = " ".join(str(target.get(key, "")) for key in ("name", "context", "dialog"))
+    if step["action"] == "click" and _CONSENT.search(where):
+        return {**step, "optional": True}
+    return step
+
+
 class Library:
     def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
@@ -118,9 +131,14 @@ class Library:
             if not any(s["risk"] in ("write", "irreversible") or s["action"] != "navigate" for s in steps):
                 return None
             material = [text for step in steps for text in strings_of([step["params"], step["target"]])]
-            variables = find_variables(task.instruction, material)
-            template = abstract(task.instruction, variables)
-            steps = [abstract(step, variables) for step in steps]
+            if task.recipe_template and task.recipe_values is not None:
+                # The skill said what differs between runs: its values the steps used, and nothing guessed.
+                template, blob = task.recipe_template, "\n".join(material)
+                variables = {name: value for name, value in task.recipe_values.items() if value and value in blob}
+            else:
+                variables = find_variables(task.instruction, material)
+                template = abstract(task.instruction, variables)
+            steps = [_optional(abstract(step, variables)) for step in steps]
             spent, calls, tokens = session.exec(
                 select(
                     func.coalesce(func.sum(ModelCall.cost_micro_usd), 0),
@@ -152,12 +170,12 @@ class Library:
                     instruction=template,
                     site=site,
                     start_url=task.url,
-                    variables=sorted(variables),
                     version=0,
                     created_at=now,
                     updated_at=now,
                 )
             recipe.version = self._next_version(session, recipe.id)
+            recipe.variables = sorted(variables)
             recipe.status, recipe.failures, recipe.source_task_id = status, 0, task_id
             recipe.learned_micro_usd, recipe.learned_calls, recipe.learned_tokens = int(spent), int(calls), int(tokens)
             recipe.updated_at = now
@@ -193,6 +211,19 @@ class Library:
                     return self._at(session, recipe, values)
         return None
 
+    def for_template(self, url: str | None, template: str, values: dict[str, str]) -> Match | None:
+        """The active recipe on this start site with exactly this instruction template, when `values` hold
+        every variable it needs; for a skill that knows its task's template (a check-in)."""
+        site = site_of(url or "")
+        if not site:
+            return None
+        with Session(self.engine) as session:
+            query = select(Recipe).where(Recipe.site == site, Recipe.status == ACTIVE, Recipe.instruction == template)
+            for recipe in session.exec(query.order_by(col(Recipe.updated_at).desc())):
+                if all(values.get(name) for name in recipe.variables):
+                    return self._at(session, recipe, dict(values))
+        return None
+
     def for_run(self, key: str, values: dict[str, str]) -> tuple[Match, str]:
         """The recipe named (or with this id) to run now, and its instruction with the values filled in."""
         with Session(self.engine) as session:
@@ -209,7 +240,8 @@ class Library:
                 raise RecipeError(
                     f"Recipe {recipe.name!r} needs a value for {', '.join(missing)} (give it as NAME=VALUE)."
                 )
-            unknown = sorted(set(values) - set(recipe.variables))
+            # A template's variable the steps never used may still be given: it only fills the instruction.
+            unknown = sorted(set(values) - set(recipe.variables) - set(VARIABLE.findall(recipe.instruction)))
             if unknown:
                 raise RecipeError(f"Recipe {recipe.name!r} has no variable {unknown[0]!r}.")
             instruction = VARIABLE.sub(lambda m: values.get(m.group(1), m.group(0)), recipe.instruction)
@@ -390,11 +422,17 @@ class Library:
     # ---- shipped with Deputy ------------------------------------------------------------------------
 
     def load_starters(self) -> list[str]:
-        """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet."""
+        """Add the starter recipes Deputy ships (one JSON file each) that are not stored yet, and say a stored
+        starter as the shipped one says it."""
         added = []
         with Session(self.engine) as session:
             for data in shipped_starters():
-                if session.exec(select(Recipe).where(Recipe.name == data["name"])).first() is not None:
+                stored = session.exec(select(Recipe).where(Recipe.name == data["name"])).first()
+                if stored is not None:
+                    if stored.origin == "starter" and stored.instruction != data["instruction"]:
+                        # A newer Deputy says the starter differently (so a skill's task finds it): follow it.
+                        stored.instruction = data["instruction"]
+                        session.add(stored)
                     continue
                 now = self.clock.now()
                 recipe = Recipe(

@@ -14,6 +14,7 @@ VARIABLE = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
 _QUOTED = re.compile("[\"'\u201c\u2018]([^\"'\u201d\u2019]{2,80})[\"'\u201d\u2019]")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = re.compile(r"[\w][\w.@+/-]*[\w]|\w")
+_PLACEHOLDER = re.compile(r"(\{\{[^{}]*\}\})")
 
 
 def _candidates(instruction: str) -> list[str]:
@@ -76,10 +77,14 @@ def find_variables(instruction: str, material: list[str]) -> dict[str, str]:
 
 
 def abstract(value: Any, variables: dict[str, str]) -> Any:
-    """`value` with each variable's text replaced by its {{name}}, longest first."""
+    """`value` with each variable's text replaced by its {{name}}, longest first; text already inside a
+    placeholder (`{{traveller.last_name}}`, or a variable just made) is left as it is."""
     if isinstance(value, str):
         for name, text in sorted(variables.items(), key=lambda item: len(item[1]), reverse=True):
-            value = value.replace(text, "{{" + name + "}}")
+            if not text:
+                continue
+            parts = _PLACEHOLDER.split(value)
+            value = "".join(part if i % 2 else part.replace(text, "{{" + name + "}}") for i, part in enumerate(parts))
         return value
     if isinstance(value, dict):
         return {key: abstract(item, variables) for key, item in value.items()}

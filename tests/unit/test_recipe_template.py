@@ -21,6 +21,15 @@ def test_profile_placeholders_are_never_filled_by_a_recipe() -> None:
     assert fill(step, {"code": "QX7R2K"}) == {"text": "{{traveller.passport_number}} for QX7R2K"}
 
 
+def test_a_value_inside_a_profile_placeholder_stays_a_placeholder() -> None:
+    step = {"text": "{{traveller.passport_number}}", "target": {"name": "Passport of traveller"}}
+    assert abstract(step, {"who": "traveller"}) == {
+        "text": "{{traveller.passport_number}}",
+        "target": {"name": "Passport of {{who}}"},
+    }
+    assert abstract("Seat 14A for AB14A", {"code": "AB14A", "seat": "14A"}) == "Seat {{seat}} for {{code}}"
+
+
 def test_an_instruction_matches_its_template_whatever_the_case_and_spacing() -> None:
     template = "Move the mail from {{name}} to the bin"
     assert match(template, "move the  mail from Tomás Ferreira to the bin.") == {"name": "Tomás Ferreira"}

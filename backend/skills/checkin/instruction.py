@@ -3,6 +3,7 @@ and how a check-in is done on any airline's site."""
 
 from dataclasses import dataclass
 
+from backend.recipes.template import fill
 from backend.traveller.placeholders import Personal
 
 STEPS = """How to check in:
@@ -29,6 +30,19 @@ class CheckinRequest:
     last_name: str
     airline: str = ""
     flight: str = ""
+
+
+# What a check-in's recipe is known by on an airline's site: the booking and its last name differ between runs.
+TEMPLATE = "Check in booking {{booking_code}} for {{last_name}}"
+
+
+def recipe_values(request: CheckinRequest) -> dict[str, str]:
+    return {"booking_code": request.booking_code, "last_name": request.last_name}
+
+
+def short_instruction(request: CheckinRequest) -> str:
+    """The check-in said as its recipe's template says it, the values filled in (a replay's instruction)."""
+    return str(fill(TEMPLATE, recipe_values(request)))
 
 
 def instruction(request: CheckinRequest, travellers: Personal) -> str:

@@ -1,8 +1,9 @@
 """Starting a check-in task (from the API, or later from a schedule) and keeping its boarding passes.
 
-`start_checkin` is the one entry point: it lends the traveller profile to the task's tab, starts the agent
-on the airline's page with the check-in's grants, and once the task ends copies the boarding passes it
-downloaded to `boarding-passes/TASK` in the data folder and announces them (`checkin.boarding_pass`).
+`start_checkin` is the one entry point: it lends the traveller profile to the task's tab, replays the airline
+site's check-in recipe or else starts the agent on the airline's page, with the check-in's grants, and once the
+task ends copies the boarding passes it downloaded to `boarding-passes/TASK` in the data folder and announces
+them (`checkin.boarding_pass`).
 """
 
 import asyncio
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from backend.models import AuditRecord, Task
-from backend.skills.checkin.instruction import CheckinRequest, instruction
+from backend.skills.checkin.instruction import TEMPLATE, CheckinRequest, instruction, recipe_values, short_instruction
 from backend.tasks import new_task
 from backend.traveller.placeholders import Personal
 from backend.traveller.vault import Vault
 
 if TYPE_CHECKING:
+    from backend.agent.runner import Jobs
     from backend.api.deps import AppContext
 
 log = logging.getLogger(__name__)
@@ -44,20 +46,32 @@ def boarding_passes(data_dir: Path, task_id: str) -> list[str]:
 
 
 def start_checkin(ctx: "AppContext", request: CheckinRequest, budget_micro_usd: int | None = None) -> str:
-    """Start checking in `request`'s booking; returns the task's id. Callable from any thread."""
-    if ctx.runner is None or ctx.browser is None or ctx.loop is None:
+    """Start checking in `request`'s booking; returns the task's id. Callable from any thread.
+
+    A check-in this airline's site has a recipe for replays it (no model call, and no model key needed);
+    otherwise the agent does it, and the task carries its template so that it becomes that recipe."""
+    if ctx.browser is None or ctx.loop is None:
         raise CheckinUnavailable(ctx.agent_unavailable or "Deputy cannot run tasks right now.")
     profile = Vault(ctx.settings.data_dir).load()
     travellers = Personal.of(profile)
     if not travellers.people:
         raise CheckinUnavailable("There is no traveller profile yet: add yourself with `deputy profile set`.")
+    values = recipe_values(request)
+    recipe = None
+    if ctx.library is not None and ctx.recipes is not None:
+        recipe = ctx.library.for_template(request.url, TEMPLATE, values)
+    runner: Jobs | None = ctx.recipes if recipe is not None else ctx.runner
+    if runner is None:
+        raise CheckinUnavailable(ctx.agent_unavailable or "Deputy cannot run tasks right now.")
     with Session(ctx.engine) as session:
         task = new_task(
             session,
-            instruction(request, travellers),
+            short_instruction(request) if recipe is not None else instruction(request, travellers),
             ctx.clock.now(),
             url=request.url,
             budget_micro_usd=budget_micro_usd,
+            recipe_template=TEMPLATE,
+            recipe_values=values,
         )
         task.grants = list(GRANTS)
         session.commit()
@@ -66,20 +80,22 @@ def start_checkin(ctx: "AppContext", request: CheckinRequest, budget_micro_usd: 
     ctx.bus.publish(
         "task.created", {"id": task_id, "instruction": f"Check in {request.booking_code}", "url": request.url}
     )
-    runner, loop = ctx.runner, ctx.loop
+    loop, replays = ctx.loop, ctx.recipes
 
     def begin() -> None:
+        if recipe is not None and replays is not None:
+            replays.assign(task_id, recipe)
         runner.start(task_id)
-        loop.create_task(_keep_passes(ctx, task_id, request), name=f"checkin-passes-{task_id}")
+        loop.create_task(_keep_passes(ctx, runner, task_id, request), name=f"checkin-passes-{task_id}")
 
     loop.call_soon_threadsafe(begin)
-    log.info("Check-in task %s started for booking %s.", task_id, request.booking_code)
+    how = f"replaying recipe {recipe.name!r}" if recipe is not None else "by the agent"
+    log.info("Check-in task %s started for booking %s, %s.", task_id, request.booking_code, how)
     return task_id
 
 
-async def _keep_passes(ctx: "AppContext", task_id: str, request: CheckinRequest) -> None:
-    assert ctx.runner is not None
-    await ctx.runner.finished(task_id)
+async def _keep_passes(ctx: "AppContext", runner: "Jobs", task_id: str, request: CheckinRequest) -> None:
+    await runner.finished(task_id)
     kept = await asyncio.to_thread(collect_passes, ctx, task_id)
     if kept:
         # The booking rides along, so a surface can say whose passes these are without another request.

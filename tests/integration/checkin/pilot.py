@@ -43,6 +43,8 @@ class Pilot:
     passes: int = 0
     # A careless model reaches for the paid extras once (a bag, a paid seat); the person says no.
     tempted: bool = False
+    # The booking's last name as the instruction gave it; without it the traveller's placeholder is typed.
+    last_name: str = ""
     tried: set[str] = field(default_factory=set)
     said: list[str] = field(default_factory=list)
 
@@ -74,7 +76,7 @@ class Pilot:
             return (
                 text("Finding the booking.")
                 + tool_use("type_text", {"ref": code[0], "text": self.code})
-                + tool_use("type_text", {"ref": last[0], "text": "{{traveller.last_name}}"})
+                + tool_use("type_text", {"ref": last[0], "text": self.last_name or "{{traveller.last_name}}"})
                 + tool_use("click", {"ref": find[0]})
             )
         for link in ("Start check-in", "Start again"):

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, select
 
+from backend.clock import ManualClock
+from backend.db import create_schema, make_engine
+from backend.models import Recipe
+from backend.recipes.library import Library
 from tests.integration.recipes.conftest import wait_ended
 from tests.live import Deputy, start_deputy
 
 pytestmark = pytest.mark.browser
+VALUES = {"booking_code": "DQ7K2M", "last_name": "Rivera"}
 
 
 @pytest.fixture
@@ -71,3 +77,24 @@ def test_bad_recipe_requests_get_reasons(keyless: Deputy) -> None:
     removed = cli(keyless, ["recipes", "rm", "deploy-status"])
     assert removed.returncode == 0 and "Deleted recipe deploy-status" in removed.stdout
     assert [r["name"] for r in keyless.get("/api/recipes", token=token).json()] == ["demo-air-checkin"]
+
+
+def test_a_starter_stored_by_an_older_deputy_is_said_as_the_shipped_one(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'deputy.db'}")
+    try:
+        create_schema(engine)
+        library = Library(engine, ManualClock())
+        library.load_starters()
+        with Session(engine) as session:
+            stored = session.exec(select(Recipe).where(Recipe.name == "demo-air-checkin")).one()
+            stored.instruction = "Check in booking {{booking_code}} on Demo Air for {{last_name}}"
+            session.add(stored)
+            session.commit()
+        assert library.load_starters() == []
+        recipe, versions = library.get("demo-air-checkin")
+        assert recipe.instruction == "Check in booking {{booking_code}} for {{last_name}}"
+        assert [v.version for v in versions] == [1]
+        assert library.for_template("http://127.0.0.1:8752/", recipe.instruction, VALUES) is not None
+        assert library.for_template("http://127.0.0.1:8753/", recipe.instruction, VALUES) is None
+    finally:
+        engine.dispose()
