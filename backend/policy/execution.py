@@ -104,7 +104,9 @@ class Execution:
                     result = await registry.function(step.spec, _PERMIT)(step.params, ctx)
                 except BrowserActionError as error:
                     result = ActionResult(False, str(error))
-                if step.spec.touches_page:
+                # A local change (typing, choosing an option, ticking a box) sends nothing the gate must clear,
+                # so only what may load or send waits for the page to settle inside the clearance.
+                if step.spec.touches_page and step.assessment.risk is not Risk.LOCAL:
                     await tab.settle()
         finally:
             gate.listeners.remove(collect)

@@ -145,6 +145,10 @@ class Replay:
             tab = await self.browser.tab(self.task_id)
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
+            if element is None and step.get("optional") and self._next_is_there(index, snapshot):
+                # The page is already where the step after this one acts: this visit does not need it.
+                log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
+                return None
             for _ in range(LOOK_AGAIN if element is None else 0):
                 # Part of a page may still be arriving (a seat map fetched after load): look again before
                 # calling the target gone.
@@ -180,6 +184,11 @@ class Replay:
             outcome = await self.executor.resolve(outcome.approval_id)
             self.status(TaskStatus.RUNNING)
         return self._judge(index, said, outcome)
+
+    def _next_is_there(self, index: int, snapshot: Snapshot) -> bool:
+        following = self.steps[index + 1 : index + 2]
+        target = following[0].get("target") if following else None
+        return bool(target) and find_target(snapshot, target, self.recipe.values) is not None
 
     def _judge(self, index: int, said: str, outcome: Outcome) -> tuple[bool, str] | None:
         if outcome.status == "done":

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from triage import reader as mail_reader  # noqa: E402
 
 from backend.clock import SystemClock  # noqa: E402
-from backend.models import ModelCall, Recipe, RecipeVersion  # noqa: E402
+from backend.models import AuditRecord, ModelCall, Recipe, RecipeVersion  # noqa: E402
 from backend.servers import ThreadedServer  # noqa: E402
 from backend.traveller.profile import Person, Profile  # noqa: E402
 from backend.traveller.vault import Vault  # noqa: E402
@@ -84,7 +84,17 @@ def timed(deputy: Deputy, start: Callable[[], str], answer: bool = False) -> dic
     began = time.perf_counter()
     task_id = start()
     status = until_ended(deputy, task_id, answer)
+    if "--trace" in sys.argv:
+        trace(deputy, task_id)
     return figures(deputy, task_id, time.perf_counter() - began, status)
+
+
+def trace(deputy: Deputy, task_id: str) -> None:
+    """Each audit record of the task, with the seconds since the task's first."""
+    with Session(deputy.ctx.engine) as session:
+        records = list(session.exec(select(AuditRecord).where(AuditRecord.task_id == task_id)))
+    for record in records:
+        print(f"    {(record.at - records[0].at).total_seconds():7.3f} {record.kind} {record.action or ''}")
 
 
 def task(deputy: Deputy, instruction: str, url: str) -> Callable[[], str]:
@@ -154,19 +164,20 @@ def checkin(deputy: Deputy, model: ModelServer, rounds: int) -> None:
     Vault(deputy.settings.data_dir).save(Profile(traveller=TRAVELLER))
     with ThreadedServer(create_app()) as site:
 
-        def start() -> str:
+        def start(final_label: str = "") -> str:
             httpx.post(f"{site.url}/_test/reset").raise_for_status()
+            if final_label:
+                httpx.post(f"{site.url}/_test/final-label", json={"label": final_label}).raise_for_status()
             body = {"url": f"{site.url}/", "booking_code": BOOKING, "last_name": LAST_NAME}
             reply = deputy.post("/api/checkins", body, token=deputy.local_token)
             reply.raise_for_status()
             return str(reply.json()["task_id"])
 
-        model.set_script(Pilot(BOOKING, passengers=1))
+        model.set_script(Pilot(BOOKING, passengers=1, last_name=LAST_NAME))
         first = timed(deputy, start, answer=True)
         again = [timed(deputy, start, answer=True) for _ in range(rounds)]
-        httpx.post(f"{site.url}/_test/final-label", json={"label": "Complete check-in"}).raise_for_status()
         model.set_script([lambda req: tool_use("pick_target", {"ref": find_ref(req, "button", "Complete check-in")})])
-        healed = timed(deputy, start, answer=True)
+        healed = timed(deputy, lambda: start("Complete check-in"), answer=True)
     show("Demo Air check-in", first, again, healed)
 
 
