@@ -1,10 +1,12 @@
-"""The model client: one AsyncAnthropic for the whole server, and the only place that calls the API."""
+"""The model client: one AsyncAnthropic for the whole server, and the only place that calls the API.
+
+The SDK is imported when the first client is made, not with this module: it takes seconds to import, and a
+Deputy with no key (or a command that only reads the ledger) never needs it.
+"""
 
 import time
 from dataclasses import dataclass
 from typing import Any
-
-import anthropic
 
 from backend.ledger.pricing import Usage
 
@@ -29,12 +31,16 @@ class Reply:
 
 class ModelClient:
     def __init__(self, api_key: str, model: str, base_url: str | None = None, max_retries: int = 2) -> None:
+        import anthropic
+
         self.model = model
+        self._sdk = anthropic
         self._client = anthropic.AsyncAnthropic(api_key=api_key, base_url=base_url, max_retries=max_retries)
 
     async def create(
         self, system: list[dict[str, Any]], tools: list[dict[str, Any]], messages: list[dict[str, Any]], max_tokens: int
     ) -> Reply:
+        anthropic = self._sdk
         started = time.monotonic()
         try:
             message = await self._client.messages.create(
@@ -71,6 +77,7 @@ class ModelClient:
         self, system: list[dict[str, Any]], tools: list[dict[str, Any]], messages: list[dict[str, Any]]
     ) -> int | None:
         """The exact input tokens of a request (a free API call); None if it cannot be counted now."""
+        anthropic = self._sdk
         try:
             counted = await self._client.messages.count_tokens(
                 model=self.model,
