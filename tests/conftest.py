@@ -3,12 +3,14 @@ DEPUTY_TEST_POSTGRES names a PostgreSQL server (scripts/test starts one), a fres
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from backend.browser.flags import CHROMIUM_ARGS, find_chromium
 from backend.servers import ThreadedServer
+from tests.databases import own_database
 
 
 @pytest.fixture(scope="session")
@@ -120,3 +122,10 @@ def database_url(postgres_database: str | None, monkeypatch: pytest.MonkeyPatch)
         ]
         if tables:
             connection.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def scratch_url(tmp_path: Path, database_url: str | None) -> Iterator[str]:
+    """A database of the test's own, empty (not even a schema)."""
+    with own_database(tmp_path, database_url) as url:
+        yield url

@@ -4,9 +4,7 @@ declaration and the final button. On Demo Air a renamed final button heals with 
 kept beside the old; on Skylark, which looks nothing like it, the second check-in replays just the same, and
 Demo Air's recipe is never used there. One Deputy and one scripted model serve the whole module."""
 
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from backend.models import ModelCall
 from backend.servers import ThreadedServer
 from backend.traveller.profile import Profile
 from backend.traveller.vault import Vault
+from tests.databases import copy_database, own_database
 from tests.integration.agent.conftest import MODEL, find_ref, wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.integration.checkin.test_demo_air import REN, YUKI
@@ -37,17 +36,22 @@ def model() -> Iterator[ModelServer]:
 
 
 @pytest.fixture(scope="module")
-def deputy(tmp_path_factory: pytest.TempPathFactory, model: ModelServer) -> Iterator[Deputy]:
-    # Its own SQLite file on every pass: the PostgreSQL pass empties its database after each test, and this
-    # Deputy's recipes must outlive one test.
-    data = Path(tmp_path_factory.mktemp("checkin-recipes")) / "data"
-    with start_deputy(
-        data,
-        anthropic_api_key="test-key",
-        anthropic_base_url=model.base_url,
-        model=MODEL,
-        database_url=f"sqlite:///{data.parent / 'deputy.db'}",
-    ) as server:
+def deputy(
+    tmp_path_factory: pytest.TempPathFactory, model: ModelServer, postgres_database: str | None
+) -> Iterator[Deputy]:
+    # A database of its own: the PostgreSQL pass empties its shared one after each test, and this Deputy's
+    # recipes must outlive one test.
+    folder = Path(tmp_path_factory.mktemp("checkin-recipes"))
+    with (
+        own_database(folder, postgres_database) as url,
+        start_deputy(
+            folder / "data",
+            anthropic_api_key="test-key",
+            anthropic_base_url=model.base_url,
+            model=MODEL,
+            database_url=url,
+        ) as server,
+    ):
         yield server
 
 
@@ -176,26 +180,28 @@ def test_a_second_check_in_on_skylark_replays_and_demo_airs_recipe_is_not_used_t
 
 
 def test_a_deputy_with_no_model_key_checks_in_by_the_recipe_and_says_why_it_cannot_without_one(
-    deputy: Deputy, air_server: ThreadedServer, demo_air_recipe: dict[str, Any], tmp_path: Path
+    deputy: Deputy,
+    air_server: ThreadedServer,
+    demo_air_recipe: dict[str, Any],
+    tmp_path: Path,
+    database_url: str | None,
 ) -> None:
     # The same Deputy's database with its model key gone.
-    copy = tmp_path / "deputy.db"
-    source = sqlite3.connect(str(deputy.settings.database_url).removeprefix("sqlite:///"))
-    with closing(source), closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
-    with start_deputy(tmp_path / "data", anthropic_api_key="", database_url=f"sqlite:///{copy}") as keyless:
-        people = Profile(traveller=YUKI, companions=[REN])
-        Vault(keyless.settings.data_dir).save(people)
-        elsewhere = air_server.url.replace("127.0.0.1", "localhost")  # another site: no recipe there
-        body = {"url": f"{elsewhere}/", "booking_code": "FM5W6C", "last_name": "Nakamura"}
-        refused = keyless.post("/api/checkins", body, token=keyless.local_token)
-        assert refused.status_code == 409 and "ANTHROPIC_API_KEY" in refused.json()["detail"]
+    with own_database(tmp_path, database_url) as copy:
+        copy_database(deputy.settings.sqlalchemy_url, copy)
+        with start_deputy(tmp_path / "data", anthropic_api_key="", database_url=copy) as keyless:
+            people = Profile(traveller=YUKI, companions=[REN])
+            Vault(keyless.settings.data_dir).save(people)
+            elsewhere = air_server.url.replace("127.0.0.1", "localhost")  # another site: no recipe there
+            body = {"url": f"{elsewhere}/", "booking_code": "FM5W6C", "last_name": "Nakamura"}
+            refused = keyless.post("/api/checkins", body, token=keyless.local_token)
+            assert refused.status_code == 409 and "ANTHROPIC_API_KEY" in refused.json()["detail"]
 
-        # The button's label as the recipe's newest version knows it (a test before may have healed it).
-        steps = keyless.get(f"/api/recipes/{demo_air_recipe['id']}", token=keyless.local_token).json()["versions"]
-        label = next(
-            s["target"]["name"] for s in steps[0]["steps"] if s["risk"] == "irreversible" and s["action"] == "click"
-        )
-        task_id = check_in(keyless, air_server, "FM5W6C", "Nakamura", people, final_label=label)
-        assert finish(keyless, task_id, label)["model_calls"] == 0
-        assert checked_in(air_server, "FM5W6C") == 1
+            # The button's label as the recipe's newest version knows it (a test before may have healed it).
+            steps = keyless.get(f"/api/recipes/{demo_air_recipe['id']}", token=keyless.local_token).json()["versions"]
+            label = next(
+                s["target"]["name"] for s in steps[0]["steps"] if s["risk"] == "irreversible" and s["action"] == "click"
+            )
+            task_id = check_in(keyless, air_server, "FM5W6C", "Nakamura", people, final_label=label)
+            assert finish(keyless, task_id, label)["model_calls"] == 0
+            assert checked_in(air_server, "FM5W6C") == 1

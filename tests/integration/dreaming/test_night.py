@@ -1,5 +1,6 @@
-"""A night's dream over a day like a real one, on a real SQLite database: the approvals the person answered
-in triage, the undos they asked for, and mail the reader flagged (Demo Mail's injection messages).
+"""A night's dream over a day like a real one, on a real database (SQLite, or PostgreSQL on that pass): the
+approvals the person answered in triage, the undos they asked for, and mail the reader flagged (Demo Mail's
+injection messages).
 
 Judged by what the person would see: the approvals proposed (rules and notes), and the diary page.
 """
@@ -41,9 +42,9 @@ DAYS = {
 
 
 class Day:
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, database_url: str) -> None:
         self.clock = ManualClock(NOON)
-        self.engine: Engine = make_engine(f"sqlite:///{tmp_path / 'deputy.db'}")
+        self.engine: Engine = make_engine(database_url)
         create_schema(self.engine)
         self.bus = EventBus(self.clock)
         self.approvals = Lifecycle(self.engine, self.bus, self.clock)
@@ -138,8 +139,8 @@ def injection_day(day: Day) -> None:
 
 
 @pytest.mark.parametrize("shape", sorted(DAYS))
-def test_a_day_of_triage_proposes_the_rule_a_person_expects(tmp_path: Path, shape: str) -> None:
-    day = Day(tmp_path)
+def test_a_day_of_triage_proposes_the_rule_a_person_expects(tmp_path: Path, scratch_url: str, shape: str) -> None:
+    day = Day(tmp_path, scratch_url)
     keep, few = DAYS[shape]["keep"], DAYS[shape]["few"]
     day.archived([keep] * 4 + [few])
     day.archived([keep] * 5 + [few])
@@ -163,16 +164,16 @@ def test_a_day_of_triage_proposes_the_rule_a_person_expects(tmp_path: Path, shap
         assert mail.sender.email not in page
 
 
-def test_nothing_from_the_injection_messages_becomes_a_rule_or_a_note(tmp_path: Path) -> None:
-    day = Day(tmp_path)
+def test_nothing_from_the_injection_messages_becomes_a_rule_or_a_note(tmp_path: Path, scratch_url: str) -> None:
+    day = Day(tmp_path, scratch_url)
     injection_day(day)
     day.dream()
     assert day.proposals("rule") == []
     assert day.proposals("note") == []
 
 
-def test_turned_down_and_undone_actions_become_notes_once(tmp_path: Path) -> None:
-    day = Day(tmp_path)
+def test_turned_down_and_undone_actions_become_notes_once(tmp_path: Path, scratch_url: str) -> None:
+    day = Day(tmp_path, scratch_url)
     day.answered("action", "unsubscribe", ApprovalStatus.REJECTED)
     day.answered("action", "unsubscribe", ApprovalStatus.REJECTED)
     day.answered("action", "star", ApprovalStatus.REJECTED)  # once is not a habit
@@ -194,8 +195,8 @@ def _keep_notes(day: Day, keys: list[str]) -> None:
         session.commit()
 
 
-def test_a_night_never_takes_back_more_than_a_quarter_of_the_notes(tmp_path: Path) -> None:
-    day = Day(tmp_path)
+def test_a_night_never_takes_back_more_than_a_quarter_of_the_notes(tmp_path: Path, scratch_url: str) -> None:
+    day = Day(tmp_path, scratch_url)
     _keep_notes(day, ["archive", "star", "mark_read", "label"])
     for action in ("archive", "star"):  # today the person approved both, twice: two of four notes contradicted
         day.answered("action", action, ApprovalStatus.EXECUTED)
@@ -208,10 +209,12 @@ def test_a_night_never_takes_back_more_than_a_quarter_of_the_notes(tmp_path: Pat
         assert all(n.retired_at is None for n in session.exec(select(Note)))
 
 
-async def test_within_a_quarter_a_retirement_is_proposed_and_approving_it_retires_the_note(tmp_path: Path) -> None:
+async def test_within_a_quarter_a_retirement_is_proposed_and_approving_it_retires_the_note(
+    tmp_path: Path, scratch_url: str
+) -> None:
     import asyncio
 
-    day = Day(tmp_path)
+    day = Day(tmp_path, scratch_url)
     day.approvals.bind(asyncio.get_running_loop())
     day.approvals.runners["note"] = NoteKeeper(day.engine, day.approvals, day.clock).save
     _keep_notes(day, ["archive", "star", "mark_read", "label"])
@@ -235,9 +238,11 @@ def _record(day: Day, task_id: str, kind: str, action: str, **fields: Any) -> No
         session.commit()
 
 
-def test_a_candidate_waits_for_what_its_run_queued_and_is_proposed_with_those_steps(tmp_path: Path) -> None:
+def test_a_candidate_waits_for_what_its_run_queued_and_is_proposed_with_those_steps(
+    tmp_path: Path, scratch_url: str
+) -> None:
     """A scheduled run read the board and queued a revert; the revert, approved later, joins the recipe."""
-    day = Day(tmp_path)
+    day = Day(tmp_path, scratch_url)
     library = Library(day.engine, day.clock)
     with Session(day.engine) as session:
         task = new_task(session, "Revert the live release", NOON, url="http://harbor.example/", unattended=True)

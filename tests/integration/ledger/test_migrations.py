@@ -116,8 +116,8 @@ def test_a_database_behind_is_refused_at_start_up_until_deputy_db_upgrade(scratc
     assert "run `deputy db upgrade`" in one_line_error(deputy(["pair"], scratch_url, tmp_path))
 
 
-def test_a_database_from_before_migrations_keeps_its_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'deputy.db'}"
+def test_a_database_from_before_migrations_keeps_its_data(scratch_url: str, tmp_path: Path) -> None:
+    url = scratch_url
     engine = make_engine(url)
     try:
         revisions.upgrade(engine, revisions.BASELINE)

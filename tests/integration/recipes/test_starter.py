@@ -79,8 +79,8 @@ def test_bad_recipe_requests_get_reasons(keyless: Deputy) -> None:
     assert [r["name"] for r in keyless.get("/api/recipes", token=token).json()] == ["demo-air-checkin"]
 
 
-def test_a_starter_stored_by_an_older_deputy_is_said_as_the_shipped_one(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'deputy.db'}")
+def test_a_starter_stored_by_an_older_deputy_is_said_as_the_shipped_one(scratch_url: str) -> None:
+    engine = make_engine(scratch_url)
     try:
         create_schema(engine)
         library = Library(engine, ManualClock())

@@ -16,12 +16,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from backend.clock import SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
-from backend.models import Approval
+from backend.models import Approval, ApprovalStatus, AppState
 from backend.tasks import new_task
 
 ICON_AT = ("16", "16")  # trayer sits at the top left, one icon high
@@ -157,10 +157,15 @@ def test_pause_and_quit_from_the_real_tray_menu(tmp_path: Path) -> None:
     assert "Traceback" not in output and "unexpected error" not in output
     assert "Deputy stopped" in output
     assert processes_using(data) == []
-    with sqlite3.connect(data / "deputy.db") as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert db.execute("SELECT status FROM approval WHERE id = ?", (approval_id,)).fetchone() == ("pending",)
-        assert db.execute("SELECT paused FROM app_state").fetchone() == (1,)
+    if Settings(data_dir=data).database_url is None:  # the SQLite file in the data folder
+        with sqlite3.connect(data / "deputy.db") as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    engine = make_engine(Settings(data_dir=data).sqlalchemy_url)
+    with Session(engine) as session:
+        approval = session.get(Approval, approval_id)
+        assert approval is not None and approval.status == ApprovalStatus.PENDING
+        assert [state.paused for state in session.exec(select(AppState))] == [True]
+    engine.dispose()
     restarted = subprocess.run(
         [sys.executable, "-m", "backend.cli", "pair", "--data-dir", str(data)], capture_output=True, text=True
     )
