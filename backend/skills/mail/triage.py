@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 INSTRUCTION = re.compile(r"\btriage\b|\bsort (my )?(inbox|mail)\b", re.IGNORECASE)
 MAX_PAGES = 6
+EVERY_ROW = 1_000  # a list page's rows, all shown by one snapshot
 MESSAGES_PER_CALL = 50
 # The words of a control's kind that a batch of each verb covers (checked by the executor).
 COVERS = {"archive": ["archive"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
@@ -199,10 +200,7 @@ class Triage:
     async def _page(self, task_id: str) -> ListPage:
         tab = await self.browser.tab(task_id)
         await tab.settle()
-        snapshot = await tab.snapshot()
-        hidden = re.findall(r'expand=\["(L\d+)"\]', snapshot.text)
-        if hidden:
-            snapshot = await tab.snapshot(expand=hidden)
+        snapshot = await tab.snapshot(max_items=EVERY_ROW)  # every row of the list, in one look
         return read_rows(snapshot, profile_for(snapshot.url, snapshot.title))
 
     async def _read_all(self, task_id: str) -> list[Row]:
