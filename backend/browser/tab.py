@@ -49,15 +49,12 @@ class Tab:
     last_snapshot: Snapshot | None = None
     _inflight: int = 0
     _last_activity: float = 0.0
-    # The page settled and nothing has happened since (no action, no request): settling again waits for nothing.
-    _settled: bool = False
 
     def __post_init__(self) -> None:
         self.adopt(self.page)
 
     def adopt(self, page: Page) -> None:
         """Follow `page` from now on: a step that opens a new tab continues there."""
-        self._settled = False
         if page not in self.pages:
             self.pages.append(page)
             page.on("popup", self.adopt)
@@ -76,26 +73,17 @@ class Tab:
     def _on_request(self, _request: object) -> None:
         self._inflight += 1
         self._last_activity = asyncio.get_running_loop().time()
-        self._settled = False
 
     def _on_request_done(self, _request: object) -> None:
         self._inflight = max(0, self._inflight - 1)
         self._last_activity = asyncio.get_running_loop().time()
-        self._settled = False
-
-    def _touched(self) -> None:
-        """An action is about to act on the page: whatever settled before no longer says how the page is."""
-        self._settled = False
 
     @property
     def url(self) -> str:
         return self.page.url
 
     async def settle(self) -> None:
-        """Wait until the page has loaded and the network has been quiet briefly (bounded). At once when the
-        page settled and nothing was done and no request was made since."""
-        if self._settled and self._inflight == 0:
-            return
+        """Wait until the page has loaded and the network has been quiet briefly (bounded)."""
         loop = asyncio.get_running_loop()
         # Requests an action starts reach us a moment later: count quiet time from now at the earliest.
         self._last_activity = max(self._last_activity, loop.time())
@@ -104,7 +92,6 @@ class Tab:
             await self.page.wait_for_load_state("load", timeout=SETTLE_MAX_S * 1000)
         while loop.time() < deadline:
             if self._inflight == 0 and loop.time() - self._last_activity >= SETTLE_QUIET_S:
-                self._settled = True
                 return
             await asyncio.sleep(0.05)
 
@@ -151,7 +138,6 @@ class Tab:
 
     async def tick_rows(self, rows: list[str]) -> bool:
         """Tick exactly the rows that read as `rows` (after a restart, to restore what an approval acts on)."""
-        self._touched()
         scene = await self.scene(None)
         if sorted(scene.selected) == sorted(rows):
             return True
@@ -195,11 +181,9 @@ class Tab:
             raise BrowserActionError(f"Could not {what}: {self.redact(error.message.splitlines()[0])}") from None
 
     async def navigate(self, url: str) -> None:
-        self._touched()
         await self._do(f"open {url}", self.page.goto(url, timeout=15000))
 
     async def go_back(self) -> bool:
-        self._touched()
         response = None
         try:
             response = await self.page.go_back(timeout=ACTION_TIMEOUT_MS)
@@ -208,7 +192,6 @@ class Tab:
         return response is not None
 
     async def click(self, ref: str) -> None:
-        self._touched()
         await self._do(f"click {ref}", (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS))
 
     async def _personal_value(self, ref: str, locator: Locator, text: str) -> str:
@@ -236,7 +219,6 @@ class Tab:
         return value
 
     async def type_text(self, ref: str, text: str, submit: bool) -> None:
-        self._touched()
         locator = await self._locator(ref)
         text = await self._personal_value(ref, locator, text)
         self.egress.taint.typed(text)
@@ -245,7 +227,6 @@ class Tab:
             await self._do(f"press Enter in {ref}", locator.press("Enter", timeout=ACTION_TIMEOUT_MS))
 
     async def select_option(self, ref: str, values: list[str]) -> list[str]:
-        self._touched()
         locator = await self._locator(ref)
         asked = list(values)
         values = [await self._personal_value(ref, locator, value) for value in values]
@@ -263,20 +244,17 @@ class Tab:
                 ) from None
 
     async def set_checked(self, ref: str, checked: bool) -> None:
-        self._touched()
         await self._do(
             f"set {ref} checked={checked}", (await self._locator(ref)).set_checked(checked, timeout=ACTION_TIMEOUT_MS)
         )
 
     async def press_key(self, key: str, ref: str | None) -> None:
-        self._touched()
         if ref:
             await self._do(f"press {key} in {ref}", (await self._locator(ref)).press(key, timeout=ACTION_TIMEOUT_MS))
         else:
             await self._do(f"press {key}", self.page.keyboard.press(key))
 
     async def scroll(self, direction: Literal["up", "down"], ref: str | None) -> None:
-        self._touched()
         if ref:
             locator = await self._locator(ref)
             await self._do(f"scroll to {ref}", locator.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS))
@@ -284,11 +262,9 @@ class Tab:
         await self.page.mouse.wheel(0, 600 if direction == "down" else -600)
 
     async def upload(self, ref: str, files: list[Path]) -> None:
-        self._touched()
         await self._do(f"upload to {ref}", (await self._locator(ref)).set_input_files(files, timeout=ACTION_TIMEOUT_MS))
 
     async def download(self, ref: str, folder: Path) -> Path:
-        self._touched()
         try:
             async with self.page.expect_download(timeout=15000) as info:
                 await (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS)
@@ -345,7 +321,6 @@ class Tab:
 
     async def request(self, method: str, url: str, body: dict[str, object]) -> int:
         """Call the site's own API from the page, with its cookies, through the write gate."""
-        self._touched()
         try:
             return await self.page.evaluate(
                 """async ([method, url, body]) => {
