@@ -15,6 +15,8 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from backend.clock import ManualClock
+from backend.demo.mail.app import create_app as demo_mail
 from backend.servers import ThreadedServer
 from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import batches, ended, task_of, triage
@@ -53,6 +55,18 @@ def deputy(tmp_path: Path, model: ModelServer) -> Iterator[Deputy]:
         yield server
 
 
+@pytest.fixture
+def mail_clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def still_mail(mail_clock: ManualClock) -> Iterator[ThreadedServer]:
+    """Demo Mail on a clock that moves only when told: every box made at one moment lists its mail alike."""
+    with ThreadedServer(demo_mail(mail_clock)) as server:
+        yield server
+
+
 def rule_proposals(deputy: Deputy) -> list[dict[str, Any]]:
     return [a for a in deputy.get("/api/approvals", token=deputy.local_token).json() if a["kind"] == "rule"]
 
@@ -79,14 +93,14 @@ def inbox_of(box: str) -> list[dict[str, Any]]:
 
 
 def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_two_undos(
-    deputy: Deputy, model: ModelServer, mail_server: ThreadedServer
+    deputy: Deputy, model: ModelServer, still_mail: ThreadedServer, mail_clock: ManualClock
 ) -> None:
-    # Made together: today's mail shows its time of day, so boxes made minutes apart list it differently.
-    boxes = [fresh_mailbox(mail_server.url) for _ in range(3)]
+    # One moment: today's mail shows its time of day, so boxes made minutes apart would list it differently.
+    boxes = [fresh_mailbox(still_mail.url) for _ in range(4)]
     learnt = [m for m in inbox_of(boxes[0]) if m["from"]["name"] == LEARNT]
     assert len(learnt) >= 2
 
-    for run, box in enumerate(boxes):
+    for run, box in enumerate(boxes[:3]):
         approve_archive(deputy, box)
         if run < 2:
             assert rule_proposals(deputy) == []  # twice is not yet a habit
@@ -114,7 +128,7 @@ def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_
     assert told["status"] == "executed" and f"rule {rule_id}" in told["outcome"]
 
     # The next inbox: the rule sorts LaunchList's mail, and none of it goes to the model.
-    box = fresh_mailbox(mail_server.url)
+    box = boxes[3]
     before = len(model.requests)
     task_id = triage(deputy, box)
     (batch,) = batches(deputy, task_id, 1)
@@ -148,9 +162,11 @@ def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_
     assert [r["reason"] for r in audit if r["kind"] == "rule_retired"] == [said]
     assert "Rule " + said.removeprefix("rule ") in task_of(deputy, task_id)["summary"]
 
-    # Retired, it sorts nothing: the next inbox goes to the reader again.
+    # Retired, it sorts nothing: the next inbox goes to the reader again. A day later, so every message is
+    # dated anew: mail the reader has read before (same sender, subject and date) is not read again.
+    mail_clock.advance(24 * 3600)
     before = len(model.requests)
-    task_id = triage(deputy, fresh_mailbox(mail_server.url))
+    task_id = triage(deputy, fresh_mailbox(still_mail.url))
     (batch,) = batches(deputy, task_id, 1)
     assert {i["rule_id"] for i in batch["params"]["items"]} == {None}
     assert any(LEARNT in json.dumps(r.body) for r in model.requests[before:])
