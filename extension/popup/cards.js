@@ -196,6 +196,7 @@ export function buildCard(approval, { actions, tasks, pairing, urls, onAnswered,
 
   const buttons = [approveButton, rejectButton, editButton, confirmReject, cancelReject].filter(Boolean);
   const busy = (on) => {
+    card.classList.toggle("answering", on); // an answer on its way: a list redrawn meanwhile keeps the card
     for (const button of buttons)
       button.disabled = on || (card.classList.contains("expired") && button === approveButton);
   };

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Route, expect
 from sqlmodel import Session, select
 
 from backend.dreaming.candidates import Candidates
@@ -105,6 +105,28 @@ async def test_the_page_pairs_from_its_link_and_answers_approvals(deputy: Deputy
     await expect(other.locator("#pair-result")).to_contain_text("not valid")
     await stranger.close()
     await context.close()
+
+
+async def test_a_card_keeps_its_answer_when_the_list_redraws_before_the_answer_returns(
+    deputy: Deputy, browser: Browser
+) -> None:
+    # The server tells the page by its event socket as it answers: the page redraws its list, which no longer
+    # holds the approval, before the answer itself reaches the card. The card must stay to say how it went.
+    first = pending_approval(deputy)
+    page = await (await browser.new_context()).new_page()
+
+    async def late(route: Route) -> None:
+        response = await route.fetch()
+        await expect(page.locator("#approvals-count")).to_have_text("")  # redrawn without the approval
+        await route.fulfill(response=response)
+
+    await page.route("**/api/approvals/*/reject", late)
+    await page.goto(f"{deputy.url}/approvals#code={deputy.new_code()}")
+    card = page.locator(f'.card[data-id="{first}"]')
+    await card.get_by_role("button", name="Reject…").click()
+    await card.get_by_role("button", name="Reject", exact=True).click()
+    await expect(card.locator(".card-status")).to_have_text("Rejected. Deputy will not do it.")
+    assert stored(deputy, first).status == "rejected"
 
 
 async def test_recent_results_say_what_they_count(deputy: Deputy, browser: Browser) -> None:

@@ -18,6 +18,7 @@ const port = Number(location.port || 80);
 const view = location.pathname.startsWith("/costs") ? "costs" : "approvals";
 const screenshotUrls = new Map();
 let refreshing = null;
+let refreshAgain = false; // asked for while a refresh ran: what it fetched may predate the change
 let refreshRules = null;
 let digestWanted = false; // a digest is on show until the user says "Got it"
 
@@ -102,7 +103,9 @@ function renderApprovals(pending, actions, tasks) {
   const list = $("approvals");
   const existing = new Map([...list.querySelectorAll(".card")].map((card) => [card.dataset.id, card]));
   const wanted = new Set(pending.map((approval) => approval.id));
-  for (const [id, card] of existing) if (!wanted.has(id) && !card.classList.contains("answered")) card.remove();
+  // A card being answered stays until its answer says how it went (the server's event can come first).
+  const kept = (card) => card.classList.contains("answered") || card.classList.contains("answering");
+  for (const [id, card] of existing) if (!wanted.has(id) && !kept(card)) card.remove();
   const pairing = { port, token: localStorage.getItem(TOKEN_KEY) };
   pending.forEach((approval, index) => {
     let card = existing.get(approval.id);
@@ -204,7 +207,11 @@ async function load() {
 }
 
 async function refresh() {
-  if (refreshing) return refreshing;
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshAgain = false;
   refreshing = (async () => {
     const result = await load();
     if (!result.ok && (result.status === 401 || result.status === 403)) {
@@ -219,6 +226,7 @@ async function refresh() {
     }
   })().finally(() => {
     refreshing = null;
+    if (refreshAgain) refresh();
   });
   return refreshing;
 }
