@@ -115,7 +115,8 @@ def _permanent(p: Proposal, ctx: PolicyContext) -> Decision | None:
 
 
 def _counts(p: Proposal, ctx: PolicyContext) -> Decision | None:
-    if p.assessment.risk.rank < Risk.WRITE.rank or p.items <= 1:
+    # A change of one item counts too: fifty single archives are as many changes as one of fifty.
+    if p.assessment.risk.rank < Risk.WRITE.rank:
         return None
     if p.items > MAX_ITEMS_PER_ACTION:
         return Decision(

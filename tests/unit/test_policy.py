@@ -91,6 +91,14 @@ def test_more_than_twenty_items_at_once_is_denied() -> None:
     assert decide(proposal(items=21), context()).verdict is Verdict.DENY
 
 
+def test_a_task_stops_at_fifty_changes_made_one_at_a_time_too() -> None:
+    granted = [{"action": "click", "kind": "archive"}]
+    assert decide(proposal(), context(destructive_done=49, grants=granted)).verdict is Verdict.ALLOW
+    over = decide(proposal(), context(destructive_done=50, grants=granted))
+    assert over.verdict is Verdict.DENY and "already changed 50" in over.reason
+    assert decide(proposal(risk=Risk.READ), context(destructive_done=50)).verdict is Verdict.ALLOW
+
+
 def test_quiet_hours_allow_only_reads() -> None:
     local_noon = NOW.astimezone().strftime("%H:%M")
     hour = int(local_noon[:2])
