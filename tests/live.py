@@ -18,6 +18,7 @@ from backend.clock import Clock, ManualClock
 from backend.config import Settings
 from backend.main import create_app
 from backend.servers import ThreadedServer, bind_loopback
+from tests import web
 
 T = TypeVar("T")
 
@@ -66,14 +67,14 @@ class Deputy:
 
     def pair(self, client: str = "chrome", origin: str | None = EXTENSION_ORIGIN) -> str:
         headers = {"Origin": origin} if origin else {}
-        response = httpx.post(f"{self.url}/api/pair", json={"code": self.new_code(), "client": client}, headers=headers)
+        response = web.post(f"{self.url}/api/pair", json={"code": self.new_code(), "client": client}, headers=headers)
         assert response.status_code == 200, response.text
         return response.json()["token"]
 
     def get(self, path: str, token: str | None = None, **headers: str) -> httpx.Response:
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return httpx.get(f"{self.url}{path}", headers=headers)
+        return web.get(f"{self.url}{path}", headers=headers)
 
     @property
     def ctx(self) -> Any:
@@ -97,7 +98,7 @@ class Deputy:
     def post(self, path: str, body: object = None, token: str | None = None, **headers: str) -> httpx.Response:
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return httpx.post(f"{self.url}{path}", json=body, headers=headers)
+        return web.post(f"{self.url}{path}", json=body, headers=headers)
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from backend.browser.flags import CHROMIUM_ARGS, find_chromium
 from backend.ledger.pricing import Usage
 from backend.servers import ThreadedServer
 from backend.tasks import new_task
+from tests import web
 from tests.live import Deputy, start_deputy
 
 # A wait in these tests ends as soon as the page shows what it waits for; the limit only decides when a wait
@@ -60,7 +61,7 @@ class Mailbox:
         return self.url if self.url.endswith("/") else self.url + "/"
 
     async def whats(self) -> list[str]:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=web.TLS) as client:
             response = await client.get(f"{self.base}_test/changes")
         return [change["what"] for change in response.json()["changes"]]
 
@@ -102,7 +103,7 @@ async def on_server(deputy: Deputy, coro: Coroutine[Any, Any, T]) -> T:
 
 async def api(deputy: Deputy, method: str, path: str, body: object = None) -> httpx.Response:
     """Deputy's API as the CLI uses it: the local token, no Origin."""
-    async with httpx.AsyncClient(base_url=deputy.url) as client:
+    async with httpx.AsyncClient(base_url=deputy.url, verify=web.TLS) as client:
         return await client.request(method, path, json=body, headers={"Authorization": f"Bearer {deputy.local_token}"})
 
 
@@ -268,7 +269,7 @@ def deputy(tmp_path: Path) -> Iterator[Deputy]:
 
 @pytest.fixture
 async def mailbox(mail_server: ThreadedServer) -> Mailbox:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         response = await client.post(f"{mail_server.url}/_test/mailboxes")
     return Mailbox(response.raise_for_status().json()["url"])
 

@@ -10,11 +10,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import httpx
 import pytest
 from playwright.async_api import Browser, expect
 
 from backend.servers import ThreadedServer
+from tests import web
 from tests.e2e.conftest import Chrome, api, save_look
 from tests.live import Deputy
 from tests.seeding import pending_approval
@@ -36,7 +36,7 @@ class Webmail:
 def webmail(request: pytest.FixtureRequest) -> Webmail:
     if request.param == "demo-mail":
         server: ThreadedServer = request.getfixturevalue("mail_server")
-        box = httpx.post(f"{server.url}/_test/mailboxes").raise_for_status().json()["url"]
+        box = web.post(f"{server.url}/_test/mailboxes").raise_for_status().json()["url"]
         return Webmail(
             box,
             {"match": {"sender": "ShopMart"}, "action": "archive"},
@@ -54,7 +54,7 @@ def webmail(request: pytest.FixtureRequest) -> Webmail:
 
 
 def mail_log(url: str) -> list[dict[str, Any]]:
-    return list(httpx.get(url).raise_for_status().json()["changes"])
+    return list(web.get(url).raise_for_status().json()["changes"])
 
 
 async def settled(check: Callable[[], Awaitable[T]], what: str, within: float = 180) -> T:

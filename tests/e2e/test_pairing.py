@@ -9,6 +9,7 @@ import pytest
 from playwright.async_api import expect
 
 from backend.servers import ThreadedServer
+from tests import web
 from tests.e2e.conftest import EXTENSION_ORIGIN, Chrome, api, impostor_on, pair_in_options, save_look
 from tests.live import Deputy
 
@@ -48,7 +49,7 @@ async def test_wrong_code_says_so(chrome: Chrome, deputy: Deputy) -> None:
 
 async def test_used_and_expired_codes_say_so(chrome: Chrome, deputy: Deputy) -> None:
     used = deputy.new_code()
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         response = await client.post(f"{deputy.url}/api/pair", json={"code": used, "client": "other"})
     assert response.status_code == 200
     page = await chrome.open("options/options.html")

@@ -16,6 +16,7 @@ from backend.servers import ThreadedServer
 from backend.skills.checkin.trips import TripFacts, keep_trip, offer_due
 from backend.traveller.profile import Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.e2e.conftest import Chrome, api, pair_in_options, until
 from tests.integration.checkin.pilot import Pilot
 from tests.integration.checkin.test_demo_air import REN, YUKI
@@ -73,7 +74,7 @@ async def notified(chrome: Chrome, notification_id: str) -> bool:
 async def test_a_trip_from_mail_is_checked_in_from_the_popup_and_its_boarding_passes_linked(
     chrome: Chrome, agent: Deputy, model: ModelServer, air_server: ThreadedServer
 ) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         (await client.post(f"{air_server.url}/_test/reset")).raise_for_status()
     Vault(agent.settings.data_dir).save(Profile(traveller=YUKI, companions=[REN]))
     model.set_script(Pilot("FM5W6C", passengers=2))
@@ -116,7 +117,7 @@ async def test_a_trip_from_mail_is_checked_in_from_the_popup_and_its_boarding_pa
     head = await popup.evaluate(f"fetch({first!r}).then(r => r.text()).then(t => t.slice(0, 4))")
     assert head == "%PDF"
 
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         changes = (await client.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"})).json()["changes"]
     assert [c["what"] for c in changes].count("checked in") == 1
     trips = (await api(agent, "GET", "/api/trips")).json()

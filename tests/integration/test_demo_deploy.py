@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from backend.servers import ThreadedServer
+from tests import web
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +23,7 @@ RUN = 90
 
 @pytest.fixture
 async def site(deploy_server: ThreadedServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=deploy_server.url) as client:
+    async with httpx.AsyncClient(base_url=deploy_server.url, verify=web.TLS) as client:
         (await client.post("/_test/reset")).raise_for_status()
         yield client
 

@@ -15,6 +15,7 @@ from backend.demo.mail.app import create_app
 from backend.demo.mail.seed import message_id
 from backend.demo.mail.seed_commerce import BOOKING_CODE, RESET_CODE
 from backend.servers import ThreadedServer
+from tests import web
 
 DASH = "\N{EN DASH}"  # the pager separates the range with an en dash, as Gmail does
 
@@ -25,11 +26,11 @@ class Box:
     url: str
 
     async def get(self, path: str, **params: Any) -> httpx.Response:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=web.TLS) as client:
             return await client.get(self.url + path, params=params)
 
     async def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(verify=web.TLS) as client:
             return await client.post(self.url + path, **kwargs)
 
     async def changes(self, since: int = 0) -> list[dict[str, Any]]:
@@ -44,7 +45,7 @@ class Box:
 
 @pytest.fixture
 async def box(mail_server: ThreadedServer) -> Box:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         response = await client.post(f"{mail_server.url}/_test/mailboxes")
     response.raise_for_status()
     return Box(**response.json())
@@ -310,7 +311,7 @@ async def test_bad_api_input_gets_a_4xx_with_a_reason(box: Box) -> None:
         ("post", "api/drafts/not-a-message/discard", {}),
         ("post", "unsubscribe/no-such-list", {}),
     ]
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         for method, path, kwargs in bad_requests:
             response = await client.request(method.upper(), box.url + path, **kwargs)
             assert 400 <= response.status_code < 500, (path, kwargs, response.status_code)

@@ -16,6 +16,7 @@ from backend.browser.snapshot import (
     take_snapshot,
 )
 from backend.servers import ThreadedServer
+from tests import web
 
 pytestmark = pytest.mark.browser
 
@@ -453,7 +454,7 @@ async def test_hidden_checkbox_is_reached_through_its_label(page: Page) -> None:
 
 
 async def test_demo_mail_inbox_lists_toolbar_and_row_checkboxes(page: Page, mail_server: ThreadedServer) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(verify=web.TLS) as client:
         mailbox = (await client.post(f"{mail_server.url}/_test/mailboxes")).raise_for_status().json()
     await page.goto(mailbox["url"])
     await page.get_by_role("checkbox", name="Select", exact=True).first.wait_for()

@@ -3,10 +3,10 @@
 from typing import Any
 
 import anthropic
-import httpx
 import pytest
 
 from backend.clock import ManualClock
+from tests import web
 from tests.model_server import IMAGE_TOKENS, ModelRequest, ModelServer, Reply, error, forever, text, tool_use
 
 MODEL = "claude-sonnet-4-6"
@@ -347,8 +347,8 @@ def test_auth_accepts_either_header_and_rejects_a_missing_or_wrong_key() -> None
     version = {"anthropic-version": "2023-06-01"}
     with ModelServer(forever(text("ok")), api_key="right") as server:
         url = f"{server.base_url}/v1/messages"
-        missing = httpx.post(url, json=body, headers=version)
-        by_header = httpx.post(url, json=body, headers={**version, "x-api-key": "right"})
+        missing = web.post(url, json=body, headers=version)
+        by_header = web.post(url, json=body, headers={**version, "x-api-key": "right"})
         with pytest.raises(anthropic.AuthenticationError):
             anthropic.Anthropic(base_url=server.base_url, api_key="wrong", max_retries=0).messages.create(**body)
         ok = anthropic.Anthropic(base_url=server.base_url, api_key="right", max_retries=0).messages.create(**body)
@@ -362,7 +362,7 @@ def test_missing_max_tokens_is_a_bad_request() -> None:
     body = {"model": MODEL, "messages": ask()}
     headers = {"anthropic-version": "2023-06-01", "authorization": "Bearer test"}
     with ModelServer(text("unreachable")) as server:
-        answer = httpx.post(f"{server.base_url}/v1/messages", json=body, headers=headers)
+        answer = web.post(f"{server.base_url}/v1/messages", json=body, headers=headers)
     assert answer.status_code == 400
     assert answer.json()["error"] == {"type": "invalid_request_error", "message": "max_tokens: Field required"}
 

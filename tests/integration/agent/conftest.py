@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
+from tests import web
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer
 
@@ -29,11 +29,11 @@ def agent(tmp_path: Path, model: ModelServer) -> Iterator[Deputy]:
 
 
 def fresh_mailbox(mail_url: str) -> str:
-    return httpx.post(f"{mail_url}/_test/mailboxes").raise_for_status().json()["url"]
+    return web.post(f"{mail_url}/_test/mailboxes").raise_for_status().json()["url"]
 
 
 def mail_changes(box_url: str) -> list[dict[str, Any]]:
-    return httpx.get(f"{box_url}_test/changes").json()["changes"]
+    return web.get(f"{box_url}_test/changes").json()["changes"]
 
 
 def find_ref(request: ModelRequest, role: str, name: str, nth: int = 0) -> str:

@@ -6,8 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-
+from tests import web
 from tests.live import Deputy
 
 DEPUTY = [sys.executable, "-m", "backend.cli"]
@@ -69,7 +68,7 @@ def test_pair_prints_a_code_that_pairs(deputy: Deputy) -> None:
     assert result.returncode == 0, result.stderr
     code = result.stdout.split("Pairing code:")[1].split()[0]
     assert len(code) == 9
-    paired = httpx.post(f"{deputy.url}/api/pair", json={"code": code, "client": "laptop"})
+    paired = web.post(f"{deputy.url}/api/pair", json={"code": code, "client": "laptop"})
     assert paired.status_code == 200
 
 

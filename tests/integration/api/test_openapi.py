@@ -1,8 +1,7 @@
 """The published schema documents the error bodies Deputy really sends."""
 
-import httpx
-
 from backend.api.problems import Problem, ValidationProblem
+from tests import web
 from tests.live import Deputy
 
 
@@ -11,7 +10,7 @@ def response_schema(spec: dict, path: str, method: str, status: str) -> str:
 
 
 def test_422_and_other_refusals_match_the_schema(deputy: Deputy) -> None:
-    spec = httpx.get(f"{deputy.url}/openapi.json").json()
+    spec = web.get(f"{deputy.url}/openapi.json").json()
     assert response_schema(spec, "/api/rules", "post", "422").endswith("/ValidationProblem")
     assert spec["components"]["schemas"]["ValidationProblem"]["properties"]["detail"]["type"] == "string"
     assert "HTTPValidationError" not in str(spec)

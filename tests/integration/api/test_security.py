@@ -4,9 +4,9 @@ import json
 import stat
 from datetime import timedelta
 
-import httpx
 import pytest
 
+from tests import web
 from tests.live import EXTENSION_ORIGIN, Deputy, raw_request
 
 
@@ -77,7 +77,7 @@ def test_wrong_and_malformed_tokens_are_refused(deputy: Deputy) -> None:
 def test_token_in_the_url_is_ignored(deputy: Deputy) -> None:
     token = deputy.local_token
     for query in (f"token={token}", f"access_token={token}", f"authorization=Bearer%20{token}"):
-        assert httpx.get(f"{deputy.url}/api/state?{query}").status_code == 401
+        assert web.get(f"{deputy.url}/api/state?{query}").status_code == 401
 
 
 def test_revoked_token_stops_working_at_once(deputy: Deputy) -> None:
@@ -186,7 +186,7 @@ def test_requests_without_a_token_cannot_lock_the_user_out(deputy: Deputy) -> No
 )
 def test_malformed_bodies_get_422_and_change_nothing(deputy: Deputy, body: bytes, content_type: str) -> None:
     headers = {"Authorization": f"Bearer {deputy.local_token}", "Content-Type": content_type}
-    response = httpx.post(f"{deputy.url}/api/state", content=body, headers=headers)
+    response = web.post(f"{deputy.url}/api/state", content=body, headers=headers)
     assert response.status_code == 422
     assert response.json()["detail"].startswith("Invalid request")
     assert deputy.get("/api/state", token=deputy.local_token).json()["paused"] is False
@@ -208,13 +208,13 @@ def test_reserved_client_names_cannot_be_paired(deputy: Deputy) -> None:
 
 def test_oversized_body_is_refused(deputy: Deputy) -> None:
     headers = {"Authorization": f"Bearer {deputy.local_token}", "Content-Type": "application/json"}
-    response = httpx.post(f"{deputy.url}/api/state", content=b" " * 2_000_000, headers=headers)
+    response = web.post(f"{deputy.url}/api/state", content=b" " * 2_000_000, headers=headers)
     assert response.status_code == 413
 
 
 def test_gets_do_not_change_state(deputy: Deputy) -> None:
     assert deputy.get("/api/pair").status_code == 405
-    assert httpx.get(f"{deputy.url}/api/state?paused=true", headers={"Authorization": f"Bearer {deputy.local_token}"})
+    assert web.get(f"{deputy.url}/api/state?paused=true", headers={"Authorization": f"Bearer {deputy.local_token}"})
     assert deputy.get("/api/state", token=deputy.local_token).json()["paused"] is False
     assert deputy.get("/api/clients/local/revoke", token=deputy.local_token).status_code == 405
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest
 
 from backend.traveller.placeholders import ECHO_FORMATS
 from backend.traveller.profile import Person, Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.integration.agent.conftest import wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.live import Deputy
@@ -73,7 +73,7 @@ def approve(agent: Deputy, task_id: str) -> dict[str, Any]:
 def test_two_passengers_check_in_with_two_approvals_and_no_value_reaches_the_model(
     agent: Deputy, model: ModelServer, air_server, logs: Captured
 ) -> None:
-    httpx.post(f"{air_server.url}/_test/reset").raise_for_status()
+    web.post(f"{air_server.url}/_test/reset").raise_for_status()
     Vault(agent.settings.data_dir).save(Profile(traveller=YUKI, companions=[REN]))
     events = capture_events(agent)
     model.set_script(Pilot("FM5W6C", passengers=2))
@@ -94,7 +94,7 @@ def test_two_passengers_check_in_with_two_approvals_and_no_value_reaches_the_mod
     ended = wait_ended(agent, task_id, within=120)
     assert ended["status"] == "finished", ended
 
-    changes = httpx.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
+    changes = web.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
     whats = [c["what"] for c in changes]
     assert whats.count("checked in") == 1, whats
     assert not any("payment" in w or "basket" in w for w in whats), whats

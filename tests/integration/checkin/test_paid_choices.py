@@ -3,10 +3,9 @@ chosen, and saying no leaves the basket empty while the check-in still completes
 
 from datetime import date
 
-import httpx
-
 from backend.traveller.profile import Person, Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.integration.agent.conftest import wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.live import Deputy
@@ -27,7 +26,7 @@ def answer(agent: Deputy, task_id: str, verdict: str) -> dict:
 def test_a_paid_bag_and_a_paid_seat_ask_and_a_no_keeps_the_basket_empty(
     agent: Deputy, model: ModelServer, air_server
 ) -> None:
-    httpx.post(f"{air_server.url}/_test/reset").raise_for_status()
+    web.post(f"{air_server.url}/_test/reset").raise_for_status()
     Vault(agent.settings.data_dir).save(Profile(traveller=ALEX))
     model.set_script(Pilot("DQ7K2M", passengers=1, tempted=True))
     started = agent.post(
@@ -48,7 +47,7 @@ def test_a_paid_bag_and_a_paid_seat_ask_and_a_no_keeps_the_basket_empty(
     assert "Check in" in final["target"]
     assert wait_ended(agent, task_id, within=120)["status"] == "finished"
 
-    changes = httpx.get(f"{air_server.url}/_test/changes", params={"scope": "DQ7K2M"}).json()["changes"]
+    changes = web.get(f"{air_server.url}/_test/changes", params={"scope": "DQ7K2M"}).json()["changes"]
     whats = [c["what"] for c in changes]
     assert whats.count("checked in") == 1, whats
     assert not any("bag" in w or "basket" in w or "payment" in w for w in whats), whats

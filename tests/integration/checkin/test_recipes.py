@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -17,6 +16,7 @@ from backend.models import ModelCall
 from backend.servers import ThreadedServer
 from backend.traveller.profile import Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.databases import copy_database, own_database
 from tests.integration.agent.conftest import MODEL, find_ref, wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
@@ -64,9 +64,9 @@ def skylark() -> Iterator[ThreadedServer]:
 def check_in(
     deputy: Deputy, site: ThreadedServer, code: str, last_name: str, profile: Profile, final_label: str = ""
 ) -> str:
-    httpx.post(f"{site.url}/_test/reset").raise_for_status()
+    web.post(f"{site.url}/_test/reset").raise_for_status()
     if final_label:
-        httpx.post(f"{site.url}/_test/final-label", json={"label": final_label}).raise_for_status()
+        web.post(f"{site.url}/_test/final-label", json={"label": final_label}).raise_for_status()
     Vault(deputy.settings.data_dir).save(profile)
     body = {"url": f"{site.url}/", "booking_code": code, "last_name": last_name}
     started = deputy.post("/api/checkins", body, token=deputy.local_token)
@@ -93,7 +93,7 @@ def finish(deputy: Deputy, task_id: str, final: str) -> dict[str, Any]:
 
 
 def checked_in(site: ThreadedServer, code: str) -> int:
-    changes = httpx.get(f"{site.url}/_test/changes", params={"scope": code}).json()["changes"]
+    changes = web.get(f"{site.url}/_test/changes", params={"scope": code}).json()["changes"]
     return [c["what"] for c in changes].count("checked in")
 
 
@@ -171,7 +171,7 @@ def test_a_second_check_in_on_skylark_replays_and_demo_airs_recipe_is_not_used_t
     ended = finish(deputy, again, "Complete check-in")
     assert ended["model_calls"] == 0 and model_calls(deputy) == calls
     assert len(model.message_requests) == requests
-    log = httpx.get(f"{skylark.url}/_test/changes", params={"scope": "K7MQ2X"}).json()["changes"]
+    log = web.get(f"{skylark.url}/_test/changes", params={"scope": "K7MQ2X"}).json()["changes"]
     done = [c["after"] for c in log if c["what"] == "checked in"]
     assert len(done) == 1 and done[0]["passengers"] == ["Ana Ruiz", "Ben Ruiz", "Carla Ruiz"]
     assert not done[0]["extras"], done

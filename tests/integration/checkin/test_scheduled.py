@@ -5,11 +5,10 @@ do not start it again, and a window that closed while Deputy was away is skipped
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
 from backend.skills.checkin.trips import TripFacts, keep_trip
 from backend.traveller.profile import Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.integration.agent.conftest import wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.integration.checkin.test_demo_air import REN, YUKI
@@ -54,7 +53,7 @@ def checkin_tasks(agent: Deputy) -> list[dict[str, Any]]:
 def test_the_job_starts_one_checkin_when_the_window_opens_and_the_final_button_waits(
     agent: Deputy, model: ModelServer, air_server
 ) -> None:
-    httpx.post(f"{air_server.url}/_test/reset").raise_for_status()
+    web.post(f"{air_server.url}/_test/reset").raise_for_status()
     Vault(agent.settings.data_dir).save(Profile(traveller=YUKI, companions=[REN]))
     model.set_script(Pilot("FM5W6C", passengers=2))
     add_trip(agent, "FM5W6C", hours_away=30)
@@ -85,7 +84,7 @@ def test_the_job_starts_one_checkin_when_the_window_opens_and_the_final_button_w
     final = wait_pending(agent, task_id, within=60)
     assert final["action"] == "click" and "Check in" in final["target"]
 
-    changes = httpx.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
+    changes = web.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
     assert "checked in" not in [c["what"] for c in changes]  # prepared, never pressed alone
 
     agent.clock.advance(300)  # the next round finds the check-in waiting and leaves it alone
@@ -95,7 +94,7 @@ def test_the_job_starts_one_checkin_when_the_window_opens_and_the_final_button_w
 
     assert agent.post(f"/api/approvals/{final['id']}/approve", {}, token=agent.local_token).status_code == 200
     assert wait_ended(agent, task_id, within=120)["status"] == "finished"
-    changes = httpx.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
+    changes = web.get(f"{air_server.url}/_test/changes", params={"scope": "FM5W6C"}).json()["changes"]
     assert [c["what"] for c in changes].count("checked in") == 1
 
     after = run_now(agent, job)  # checked in: no further round starts anything

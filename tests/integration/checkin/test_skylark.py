@@ -6,12 +6,12 @@ import json
 from collections.abc import Iterator
 from datetime import date
 
-import httpx
 import pytest
 
 from backend.servers import ThreadedServer
 from backend.traveller.profile import Person, Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.integration.agent.conftest import wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.live import Deputy
@@ -41,7 +41,7 @@ def answer(agent: Deputy, task_id: str, verdict: str = "approve") -> dict:
 
 
 def start(agent: Deputy, skylark: ThreadedServer, model: ModelServer, pilot: Pilot) -> str:
-    httpx.post(f"{skylark.url}/_test/reset").raise_for_status()
+    web.post(f"{skylark.url}/_test/reset").raise_for_status()
     Vault(agent.settings.data_dir).save(Profile(traveller=ANA, companions=[BEN, CARLA]))
     model.set_script(pilot)
     started = agent.post(
@@ -54,7 +54,7 @@ def start(agent: Deputy, skylark: ThreadedServer, model: ModelServer, pilot: Pil
 
 
 def changes(skylark: ThreadedServer) -> list[dict]:
-    return list(httpx.get(f"{skylark.url}/_test/changes", params={"scope": "K7MQ2X"}).json()["changes"])
+    return list(web.get(f"{skylark.url}/_test/changes", params={"scope": "K7MQ2X"}).json()["changes"])
 
 
 def test_three_passengers_check_in_once_through_a_timeout_with_two_approvals(

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
 from backend.models import ScheduledRun
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import MODEL, find_ref, start_task, wait_ended
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, Reply, text, tool_use
@@ -40,7 +40,7 @@ def deputy(tmp_path: Path, model: ModelServer) -> Iterator[Deputy]:
 
 @pytest.fixture
 def deploy(deploy_server: ThreadedServer) -> str:
-    httpx.post(f"{deploy_server.url}/_test/reset").raise_for_status()
+    web.post(f"{deploy_server.url}/_test/reset").raise_for_status()
     return deploy_server.url
 
 

@@ -4,12 +4,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import Session
 
 from backend.servers import ThreadedServer
 from backend.tasks import new_task
+from tests import web
 from tests.live import Deputy, start_deputy
 
 
@@ -19,7 +19,7 @@ class Mailbox:
     base: str
 
     def changes(self) -> list[dict]:
-        return httpx.get(f"{self.base}_test/changes").json()["changes"]
+        return web.get(f"{self.base}_test/changes").json()["changes"]
 
     def whats(self) -> list[str]:
         return [c["what"] for c in self.changes()]
@@ -27,7 +27,7 @@ class Mailbox:
 
 @pytest.fixture
 def mailbox(mail_server: ThreadedServer) -> Mailbox:
-    box = httpx.post(f"{mail_server.url}/_test/mailboxes").raise_for_status().json()
+    box = web.post(f"{mail_server.url}/_test/mailboxes").raise_for_status().json()
     return Mailbox(box["url"], box["url"] if box["url"].endswith("/") else box["url"] + "/")
 
 

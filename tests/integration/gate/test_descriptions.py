@@ -1,7 +1,6 @@
 """Approvals say what they change: the message, the rows, the form's values, as a person would name them."""
 
-import httpx
-
+from tests import web
 from tests.integration.gate.conftest import Mailbox, make_task
 from tests.live import Deputy
 
@@ -21,7 +20,7 @@ def refs(deputy: Deputy, task_id: str, role: str, name: str) -> list[str]:
 
 
 def subjects(mailbox: Mailbox) -> list[str]:
-    listed = httpx.get(f"{mailbox.base}api/messages?view=inbox").json()
+    listed = web.get(f"{mailbox.base}api/messages?view=inbox").json()
     return [m["subject"] for m in listed["messages"]]
 
 

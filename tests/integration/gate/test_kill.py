@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from backend.servers import ThreadedServer, bind_loopback
+from tests import web
 from tests.integration.agent.conftest import MODEL, find_ref, fresh_mailbox, mail_changes
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
@@ -59,7 +60,7 @@ class Process:
 
     def _healthy(self) -> bool:
         try:
-            return httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200
+            return web.get(f"{self.url}/api/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -75,7 +76,7 @@ class Process:
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"}
-        return httpx.request(method, f"{self.url}{path}", json=body, headers=headers, timeout=30)
+        return web.request(method, f"{self.url}{path}", json=body, headers=headers, timeout=30)
 
     def kill(self) -> None:
         """SIGKILL, as a crash or a power cut would: nothing of Deputy's gets to run."""

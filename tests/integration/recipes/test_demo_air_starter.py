@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from backend.servers import ThreadedServer
 from backend.traveller.profile import Person, Profile
 from backend.traveller.vault import Vault
+from tests import web
 from tests.integration.agent.conftest import find_ref
 from tests.integration.recipes.conftest import wait_ended, wait_pending
 from tests.live import Deputy, start_deputy
@@ -34,13 +34,13 @@ def keyless(tmp_path: Path) -> Iterator[Deputy]:
 
 
 def fresh_air(air: ThreadedServer, final_label: str | None = None) -> None:
-    httpx.post(f"{air.url}/_test/reset").raise_for_status()
+    web.post(f"{air.url}/_test/reset").raise_for_status()
     if final_label:
-        httpx.post(f"{air.url}/_test/final-label", json={"label": final_label}).raise_for_status()
+        web.post(f"{air.url}/_test/final-label", json={"label": final_label}).raise_for_status()
 
 
 def changes(air: ThreadedServer) -> list[dict[str, Any]]:
-    return list(httpx.get(f"{air.url}/_test/changes", params={"scope": "DQ7K2M"}).json()["changes"])
+    return list(web.get(f"{air.url}/_test/changes", params={"scope": "DQ7K2M"}).json()["changes"])
 
 
 def run_starter(deputy: Deputy, air: ThreadedServer) -> str:

@@ -1,9 +1,9 @@
 """Demo Deploy: a status check and a promotion learned from one scripted-model run, then replayed with no
 model call; the promotion still asks before each irreversible click."""
 
-import httpx
 import pytest
 
+from tests import web
 from tests.integration.agent.conftest import find_ref
 from tests.integration.recipes.conftest import approve, recipes, start_task, task_state, wait_ended
 from tests.live import Deputy
@@ -14,12 +14,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def site(deploy_server) -> str:
-    httpx.post(f"{deploy_server.url}/_test/reset").raise_for_status()
+    web.post(f"{deploy_server.url}/_test/reset").raise_for_status()
     return deploy_server.url
 
 
 def promotions(url: str) -> list[str]:
-    listed = httpx.get(f"{url}/_test/changes", params={"since": 0}).json()["changes"]
+    listed = web.get(f"{url}/_test/changes", params={"since": 0}).json()["changes"]
     return [c["what"] for c in listed if c["what"].startswith("promoted")]
 
 
@@ -87,7 +87,7 @@ def test_a_replayed_promotion_still_asks_before_each_irreversible_click(
     assert len(promotions(site)) == 1
     calls = len(model.message_requests)
 
-    httpx.post(f"{site}/_test/reset").raise_for_status()
+    web.post(f"{site}/_test/reset").raise_for_status()
     again = start_task(deputy, "Promote checkout-api to production", url=site + "/services/checkout-api")
     asked = approve(deputy, again)
     assert asked["action"] == "click" and "Promote" in asked["summary"]

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import find_ref
 from tests.integration.recipes.conftest import approve, recipes, start_task, task_state, wait_ended
 from tests.live import Deputy
@@ -64,7 +64,7 @@ def paper() -> Iterator[ThreadedServer]:
 
 
 def published(paper: ThreadedServer) -> list[str]:
-    return list(httpx.get(f"{paper.url}/_test/issue").json()["published"])
+    return list(web.get(f"{paper.url}/_test/issue").json()["published"])
 
 
 def write(req: ModelRequest):
@@ -134,7 +134,7 @@ def test_a_granted_step_stops_asking_for_that_recipe_only(
     assert replay_asks(deputy, "Put 'Flower rota' in the weekly", paper)  # another recipe still asks
     assert published(paper)[-3:] == ["Choir practice moved", "Harvest supper", "Flower rota"]
 
-    revoked = httpx.delete(
+    revoked = web.delete(
         f"{deputy.url}/api/recipes/{weekly}/steps/2/grant", headers={"Authorization": f"Bearer {deputy.local_token}"}
     )
     assert revoked.status_code == 200 and revoked.json()["granted_steps"] == []

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import find_ref
 from tests.integration.recipes.conftest import approve, recipes, start_task, wait_ended
 from tests.live import Deputy
@@ -62,11 +62,11 @@ def board() -> Iterator[ThreadedServer]:
 
 
 def relabel(board: ThreadedServer, label: str) -> None:
-    httpx.post(f"{board.url}/_test/label", data={"label": label}).raise_for_status()
+    web.post(f"{board.url}/_test/label", data={"label": label}).raise_for_status()
 
 
 def pinned(board: ThreadedServer) -> list[str]:
-    return list(httpx.get(f"{board.url}/_test/notices").json())
+    return list(web.get(f"{board.url}/_test/notices").json())
 
 
 def type_notice(req: ModelRequest):

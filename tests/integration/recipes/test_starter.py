@@ -7,7 +7,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -15,6 +14,7 @@ from backend.clock import ManualClock
 from backend.db import create_schema, make_engine
 from backend.models import Recipe
 from backend.recipes.library import Library
+from tests import web
 from tests.integration.recipes.conftest import wait_ended
 from tests.live import Deputy, start_deputy
 
@@ -40,7 +40,7 @@ def cli(deputy: Deputy, args: list[str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_starter_status_check_runs_without_a_model_key(keyless: Deputy, deploy_server) -> None:
-    httpx.post(f"{deploy_server.url}/_test/reset").raise_for_status()
+    web.post(f"{deploy_server.url}/_test/reset").raise_for_status()
     listed = cli(keyless, ["recipes"])
     assert listed.returncode == 0, listed.stderr
     assert "deploy-status" in listed.stdout and "Check the status of checkout-api" in listed.stdout
@@ -66,7 +66,7 @@ def test_bad_recipe_requests_get_reasons(keyless: Deputy) -> None:
     assert unknown.status_code == 422 and "colour" in unknown.json()["detail"]
     bad_url = keyless.post("/api/recipes/deploy-status/run", {"url": "ftp://x"}, token=token)
     assert bad_url.status_code == 422 and "Invalid" in bad_url.json()["detail"]
-    assert httpx.delete(f"{keyless.url}/api/recipes/deploy-status").status_code == 401
+    assert web.delete(f"{keyless.url}/api/recipes/deploy-status").status_code == 401
 
     shown = cli(keyless, ["recipes", "show", "nothing-here"])
     assert shown.returncode != 0 and "not found" in shown.stdout + shown.stderr

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import web
 from tests.live import Deputy, start_deputy
 
 ANA = {
@@ -34,9 +35,7 @@ def deputy(tmp_path: Path) -> Iterator[Deputy]:
 
 
 def put(deputy: Deputy, body: object) -> object:
-    import httpx
-
-    return httpx.put(f"{deputy.url}/api/profile", json=body, headers={"Authorization": f"Bearer {deputy.local_token}"})
+    return web.put(f"{deputy.url}/api/profile", json=body, headers={"Authorization": f"Bearer {deputy.local_token}"})
 
 
 def test_profile_is_stored_encrypted_private_and_shown_masked(deputy: Deputy) -> None:

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from backend.api_client import LocalClient
+from tests import web
 from tests.live import EXTENSION_ORIGIN, Deputy, start_deputy
 from tests.seeding import pending_approval
 from tray.commands import CommandFailed, Commands
@@ -72,13 +72,13 @@ def test_pending_approvals_opens_deputys_page_with_a_code_that_pairs_only_from_t
     url = urlsplit(desktop.urls[0])
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{deputy.url}/approvals"
     code = url.fragment.removeprefix("code=")
-    page = httpx.get(f"{deputy.url}/approvals")
+    page = web.get(f"{deputy.url}/approvals")
     assert page.status_code == 200 and "frame-ancestors 'none'" in page.headers["content-security-policy"]
-    stranger = httpx.post(
+    stranger = web.post(
         f"{deputy.url}/api/pair", json={"code": code, "client": "x"}, headers={"Origin": "http://evil.example"}
     )
     assert stranger.status_code == 403
-    own = httpx.post(f"{deputy.url}/api/pair", json={"code": code, "client": "page"}, headers={"Origin": deputy.url})
+    own = web.post(f"{deputy.url}/api/pair", json={"code": code, "client": "page"}, headers={"Origin": deputy.url})
     assert own.status_code == 200
 
 
@@ -89,7 +89,7 @@ def test_today_opens_the_costs_page(deputy: Deputy) -> None:
     assert costs.label.startswith("Today $0.00")
     commands.run(costs, commands.fetch())
     assert desktop.urls[0].startswith(f"{deputy.url}/costs#code=")
-    assert httpx.get(f"{deputy.url}/costs").status_code == 200
+    assert web.get(f"{deputy.url}/costs").status_code == 200
 
 
 def test_pair_gives_a_fresh_code_on_the_clipboard_that_the_extension_can_use(deputy: Deputy) -> None:
@@ -98,7 +98,7 @@ def test_pair_gives_a_fresh_code_on_the_clipboard_that_the_extension_can_use(dep
     message = commands.run(entry(commands, Do.PAIR), commands.fetch())
     code = desktop.clipboard[0]
     assert code in message and "copied" in message
-    paired = httpx.post(
+    paired = web.post(
         f"{deputy.url}/api/pair", json={"code": code, "client": "chrome"}, headers={"Origin": EXTENSION_ORIGIN}
     )
     assert paired.status_code == 200

@@ -23,6 +23,7 @@ from backend.config import Settings
 from backend.db import create_schema, make_engine
 from backend.models import Approval, ApprovalStatus, AppState
 from backend.tasks import new_task
+from tests import web
 
 ICON_AT = ("16", "16")  # trayer sits at the top left, one icon high
 
@@ -142,11 +143,11 @@ def test_pause_and_quit_from_the_real_tray_menu(tmp_path: Path) -> None:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            wait(lambda: httpx.get(f"{url}/api/health").status_code == 200, what="the server")
+            wait(lambda: web.get(f"{url}/api/health").status_code == 200, what="the server")
             headers = {"Authorization": f"Bearer {(data / 'local-token').read_text().strip()}"}
             time.sleep(2)  # the icon docks in the tray
             choose(display, ["Down", "Return"])  # the first item a person can pick: Pause
-            wait(lambda: httpx.get(f"{url}/api/state", headers=headers).json()["paused"], what="paused")
+            wait(lambda: web.get(f"{url}/api/state", headers=headers).json()["paused"], what="paused")
             choose(display, ["Up", "Return"])  # the last item: Quit Deputy
             output, _ = up.communicate(timeout=60)
         finally:

@@ -7,12 +7,12 @@ kind of change is one batch approval; approving runs exactly the ticked items, o
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
 from backend.models import ModelCall
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import add_rule, batches, ended, triage
 from tests.live import Deputy, start_deputy
@@ -30,7 +30,7 @@ def box(mail_server: ThreadedServer) -> str:
 
 
 def subjects(box: str, ids: list[str]) -> set[str]:
-    return {httpx.get(f"{box}api/messages/{i}").json()["subject"] for i in ids}
+    return {web.get(f"{box}api/messages/{i}").json()["subject"] for i in ids}
 
 
 def test_rules_sort_without_a_model_and_only_ticked_items_are_archived(deputy: Deputy, box: str) -> None:
@@ -68,7 +68,7 @@ def test_rules_sort_without_a_model_and_only_ticked_items_are_archived(deputy: D
     assert len(archived) == len(items) - 1  # one change per ticked item
     archived_ids = [i for c in archived for i in c["before"]]
     assert subjects(box, archived_ids) == {i["subject"] for i in items[1:]}
-    inbox = httpx.get(f"{box}api/messages", params={"view": "inbox"}).json()["messages"]
+    inbox = web.get(f"{box}api/messages", params={"view": "inbox"}).json()["messages"]
     still = [(m["from"]["name"], m["subject"], m["date_short"]) for m in inbox]
     assert (kept["sender"], kept["subject"], kept["date"]) in still  # the unticked one was left alone
     for item in items[1:]:

@@ -7,11 +7,11 @@ checks the profile against Gmail's public names, not against the real Gmail, whi
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from backend.servers import ThreadedServer
 from backend.skills.mail.profiles import GMAIL, profile_for
+from tests import web
 from tests.integration.triage.conftest import add_rule, batches, ended, triage
 from tests.live import start_deputy
 from tests.pages.gmail.app import create_app
@@ -24,13 +24,13 @@ def gmail_pages() -> Iterator[str]:
 
 
 def changes(site: str) -> list[dict[str, object]]:
-    return list(httpx.get(f"{site}/_test/changes").json()["changes"])
+    return list(web.get(f"{site}/_test/changes").json()["changes"])
 
 
 def test_triage_with_the_gmail_profile_archives_stars_and_marks_only_what_was_approved(
     tmp_path: Path, gmail_pages: str
 ) -> None:
-    httpx.post(f"{gmail_pages}/_test/reset").raise_for_status()
+    web.post(f"{gmail_pages}/_test/reset").raise_for_status()
     url = f"{gmail_pages}/mail/u/0/"
     assert profile_for(url, "Inbox (5) - ines.duarte@gmail.com - Gmail") is GMAIL
     with start_deputy(tmp_path / "data") as deputy:

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from websockets.sync.client import connect
 
 from backend.clock import ManualClock
 from backend.demo.mail.app import create_app as demo_mail
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import batches, ended, task_of, triage
 from tests.live import Deputy, start_deputy
@@ -85,7 +85,7 @@ def approve_archive(deputy: Deputy, box: str) -> str:
 def inbox_of(box: str) -> list[dict[str, Any]]:
     messages, page = [], 1
     while True:
-        listed = httpx.get(f"{box}api/messages", params={"view": "inbox", "page": page}).json()
+        listed = web.get(f"{box}api/messages", params={"view": "inbox", "page": page}).json()
         messages += listed["messages"]
         if page >= listed["pages"]:
             return messages

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from backend.models import ModelCall
 from backend.servers import ThreadedServer
+from tests import web
 from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import batches, ended, triage
 from tests.live import Deputy, start_deputy
@@ -44,7 +45,7 @@ def mail_rules(deputy: Deputy) -> list[dict[str, Any]]:
 def inbox(box: str) -> list[dict[str, Any]]:
     messages, page = [], 1
     while True:
-        listed = httpx.get(f"{box}api/messages", params={"view": "inbox", "page": page}).json()
+        listed = web.get(f"{box}api/messages", params={"view": "inbox", "page": page}).json()
         messages += listed["messages"]
         if page >= listed["pages"]:
             return messages
@@ -122,7 +123,7 @@ def test_bad_input_gets_a_reason_and_changes_nothing(deputy: Deputy) -> None:
     mail = deputy.post(
         "/api/rules", {"kind": "mail", "value": {"match": {"sender": "ShopMart"}, "action": "archive"}}, token=token
     ).json()
-    not_mail = httpx.patch(
+    not_mail = web.patch(
         f"{deputy.url}/api/rules/{budget['id']}", json={"action": "star"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert not_mail.status_code == 422 and "only mail rules" in not_mail.json()["detail"]
@@ -133,7 +134,7 @@ def test_bad_input_gets_a_reason_and_changes_nothing(deputy: Deputy) -> None:
         ({"to": "x@evil.test"}, "to"),
         ({}, "Nothing to change"),
     ]:
-        refused = httpx.patch(
+        refused = web.patch(
             f"{deputy.url}/api/rules/{mail['id']}", json=body, headers={"Authorization": f"Bearer {token}"}
         )
         assert refused.status_code == 422, (body, refused.text)
@@ -141,17 +142,17 @@ def test_bad_input_gets_a_reason_and_changes_nothing(deputy: Deputy) -> None:
     assert deputy.get(f"/api/rules/{mail['id']}", token=token).json() == mail  # nothing half done
     assert deputy.get("/api/rules/9999", token=token).status_code == 404
     assert deputy.get("/api/rules/abc", token=token).status_code == 422
-    gone = httpx.delete(f"{deputy.url}/api/rules/9999", headers={"Authorization": f"Bearer {token}"})
+    gone = web.delete(f"{deputy.url}/api/rules/9999", headers={"Authorization": f"Bearer {token}"})
     assert gone.status_code == 404 and "Rule 9999" in gone.json()["detail"]
 
-    changed = httpx.patch(
+    changed = web.patch(
         f"{deputy.url}/api/rules/{mail['id']}",
         json={"action": "star", "match": {"domain": "shopmart.test"}},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["value"]["name"] == "Star mail from @shopmart.test"
-    deleted = httpx.delete(f"{deputy.url}/api/rules/{mail['id']}", headers={"Authorization": f"Bearer {token}"})
+    deleted = web.delete(f"{deputy.url}/api/rules/{mail['id']}", headers={"Authorization": f"Bearer {token}"})
     assert deleted.status_code == 200
     assert mail_rules(deputy) == []
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from backend.clock import ManualClock
 from backend.models import ScheduledRun
 from backend.servers import bind_loopback
+from tests import web
 from tests.live import start_deputy
 
 
@@ -46,12 +47,12 @@ class Serve:
 
     def _healthy(self) -> bool:
         try:
-            return httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200
+            return web.get(f"{self.url}/api/health", timeout=1).status_code == 200
         except httpx.HTTPError:
             return False
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        return httpx.request(
+        return web.request(
             method, f"{self.url}{path}", json=body, headers={"Authorization": f"Bearer {self.token}"}, timeout=30
         )
 
