@@ -37,3 +37,12 @@ def approve(deputy: Deputy, task_id: str) -> dict[str, Any]:
 
 def recipes(deputy: Deputy) -> list[dict[str, Any]]:
     return [r for r in deputy.get("/api/recipes", token=deputy.local_token).json() if r["origin"] == "recorded"]
+
+
+def learned_from(deputy: Deputy, task_id: str) -> dict[str, Any]:
+    """The recipe learned from `task_id`: it is learned just after the task ends, so a look at once may be early."""
+    return deputy.wait(
+        lambda: next((r for r in recipes(deputy) if r["source_task_id"] == task_id), None),
+        20,
+        f"a recipe learned from task {task_id}",
+    )

@@ -5,7 +5,7 @@ import pytest
 
 from tests import web
 from tests.integration.agent.conftest import find_ref
-from tests.integration.recipes.conftest import approve, recipes, start_task, task_state, wait_ended
+from tests.integration.recipes.conftest import approve, learned_from, recipes, start_task, task_state, wait_ended
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
@@ -45,7 +45,8 @@ def test_a_status_check_replays_for_another_service_with_no_model_call(
     calls = len(model.message_requests)
     assert calls == 3
 
-    [learned] = recipes(deputy)
+    learned = learned_from(deputy, first)
+    assert recipes(deputy) == [learned]
     assert learned["instruction"] == "Check the status of {{name}}"
     assert learned["variables"] == ["name"] and learned["learned_calls"] == 3
     shown = deputy.get(f"/api/recipes/{learned['name']}", token=deputy.local_token).json()

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from backend.servers import ThreadedServer
 from tests import web
 from tests.integration.agent.conftest import find_ref
-from tests.integration.recipes.conftest import approve, recipes, start_task, task_state, wait_ended
+from tests.integration.recipes.conftest import approve, learned_from, start_task, task_state, wait_ended
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
@@ -80,7 +80,7 @@ def learn(deputy: Deputy, model: ModelServer, paper: ThreadedServer, instruction
     task = start_task(deputy, instruction, url=paper.url + "/")
     approve(deputy, task)
     assert wait_ended(deputy, task)["status"] == "finished"
-    return str(next(r for r in recipes(deputy) if r["source_task_id"] == task)["name"])
+    return str(learned_from(deputy, task)["name"])
 
 
 def replay_asks(deputy: Deputy, instruction: str, paper: ThreadedServer) -> bool:

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from backend.servers import ThreadedServer
 from tests import web
 from tests.integration.agent.conftest import find_ref
-from tests.integration.recipes.conftest import approve, recipes, start_task, wait_ended
+from tests.integration.recipes.conftest import approve, learned_from, recipes, start_task, wait_ended
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
@@ -82,7 +82,8 @@ def learn(deputy: Deputy, model: ModelServer, board: ThreadedServer) -> dict[str
     first = start_task(deputy, "Pin the notice 'Ferry delayed'", url=board.url + "/")
     approve(deputy, first)
     assert wait_ended(deputy, first)["status"] == "finished"
-    [learned] = recipes(deputy)
+    learned = learned_from(deputy, first)
+    assert recipes(deputy) == [learned]
     assert learned["instruction"] == "Pin the notice '{{name}}'"
     return learned
 

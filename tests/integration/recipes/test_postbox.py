@@ -4,7 +4,7 @@ finding that sender's row by its context, and still asks before the write."""
 import pytest
 
 from tests.integration.agent.conftest import find_ref
-from tests.integration.recipes.conftest import approve, recipes, start_task, wait_ended
+from tests.integration.recipes.conftest import approve, learned_from, recipes, start_task, wait_ended
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 from tests.sites.postbox.client import messages, reset
@@ -33,7 +33,8 @@ def test_a_learned_move_replays_for_another_sender_and_asks_first(
     assert wait_ended(deputy, first)["status"] == "finished"
     assert folder_of(url, "Draft floor plan for the kitchen") == {"bin"}
     calls = len(model.message_requests)
-    [learned] = recipes(deputy)
+    learned = learned_from(deputy, first)
+    assert recipes(deputy) == [learned]
     assert learned["instruction"] == "Move the mail from {{name}} to the bin"
 
     again = start_task(deputy, "Move the mail from Tomás Ferreira to the bin", url=url + "/folder/inbox")
