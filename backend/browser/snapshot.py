@@ -25,7 +25,7 @@ from weakref import WeakKeyDictionary
 
 from playwright.async_api import Error, FrameLocator, Locator, Page
 
-from backend.browser.world import World, WorldGone, Worlds, census, run
+from backend.browser.world import World, WorldGone, Worlds, census, changes, run
 
 REF_ATTR = "data-deputy-ref"
 FRAME_ATTR = "data-deputy-frame"
@@ -154,6 +154,16 @@ async def take_snapshot(page: Page, *, expand: Iterable[str] = (), max_items: in
         elements={info.ref: info for info in walk.elements},
         fingerprint=digest.hexdigest(),
     )
+
+
+async def page_changes(page: Page, since: int | None, timeout_s: float) -> tuple[bool, int]:
+    """Whether the page's top document changed since version `since` (or was replaced), waiting up to
+    `timeout_s` for a change; and its version now (see world.changes)."""
+    try:
+        world = await _refs(page).worlds.top()
+    except (WorldGone, Error):
+        return True, -1  # between documents: the next look sees the new one
+    return await changes(world, since, timeout_s)
 
 
 def fence(lines: Iterable[str]) -> str:

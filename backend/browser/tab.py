@@ -21,7 +21,7 @@ from backend.browser.egress import Egress
 from backend.browser.masking import paint_over, secret_boxes
 from backend.browser.scene import Scene, scene_of
 from backend.browser.screenshot import highlighted_screenshot
-from backend.browser.snapshot import ElementInfo, Snapshot, resolve, take_snapshot
+from backend.browser.snapshot import ElementInfo, Snapshot, page_changes, resolve, take_snapshot
 from backend.policy.provenance import in_scope, site_of
 from backend.traveller.placeholders import FillRefused, Personal, mentions_placeholder
 
@@ -94,6 +94,11 @@ class Tab:
             if self._inflight == 0 and loop.time() - self._last_activity >= SETTLE_QUIET_S:
                 return
             await asyncio.sleep(0.05)
+
+    async def changes(self, since: int | None = None, timeout_s: float = 0.0) -> tuple[bool, int]:
+        """Whether the page changed since its version `since` (its content, or a new document), waiting up to
+        `timeout_s` for a change; and its version now, to pass as `since` later."""
+        return await page_changes(self.page, since, timeout_s)
 
     async def snapshot(self, expand: list[str] | None = None, max_items: int = 25) -> Snapshot:
         """The page as the model sees it; lists longer than `max_items` show their first items and an id to

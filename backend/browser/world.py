@@ -131,6 +131,53 @@ async def run(world: World, script: str, args: dict[str, Any]) -> Any:
     return json.loads(result["value"])
 
 
+async def changes(world: World, since: int | None, timeout_s: float) -> tuple[bool, int]:
+    """Whether the frame's document changed (a node, an attribute or a text, not Deputy's own marks) since
+    it was at version `since`, waiting up to `timeout_s` for a change; and its version now. A document that
+    went away, or is not the one `since` was read from, has changed."""
+    args = json.dumps({"since": since, "ms": round(max(0.0, timeout_s) * 1000)})
+    params = {
+        "expression": f"({_CHANGES})({args})",
+        "contextId": world.context_id,
+        "returnByValue": True,
+        "awaitPromise": True,
+    }
+    try:
+        async with asyncio.timeout(timeout_s + 2.0):
+            reply = await world.session.send("Runtime.evaluate", params)
+        value = reply["result"]["value"]
+    except TimeoutError:
+        return False, since if since is not None else -1
+    except (Error, KeyError, TypeError):
+        return True, -1  # the document went away with the world: a navigation is a change
+    return bool(value["changed"]), int(value["version"])
+
+
+# Runs in Deputy's world: one observer per document counts its changes, leaving out the marks Deputy puts
+# on elements; a call resolves at once if the count moved past `since`, else at the next change or after `ms`.
+_CHANGES = """(args) => new Promise((done) => {
+  const W = (globalThis.__deputy ??= {});
+  let fresh = false;
+  if (!W.changes) {
+    fresh = true;
+    const changes = (W.changes = { version: 0, waiters: new Set() });
+    new MutationObserver((records) => {
+      if (records.every((r) => r.type === "attributes" && r.attributeName.startsWith("data-deputy-"))) return;
+      changes.version += 1;
+      for (const wake of [...changes.waiters]) wake();
+    }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  }
+  const changes = W.changes;
+  const answer = (changed) => done({ changed, version: changes.version });
+  if (args.since !== null && (fresh || changes.version !== args.since)) return answer(true);
+  if (args.ms <= 0) return answer(false);
+  const wake = () => finish(true);
+  const timer = setTimeout(() => finish(false), args.ms);
+  function finish(changed) { changes.waiters.delete(wake); clearTimeout(timer); answer(changed); }
+  changes.waiters.add(wake);
+})"""
+
+
 async def census(world: World) -> None:
     """Tell the world which of its nodes have pointer listeners, from any world (the page's included)."""
     try:

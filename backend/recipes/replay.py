@@ -13,6 +13,7 @@ from sqlmodel import Session
 from backend.agent.runner import Jobs
 from backend.browser.session import BrowserSession
 from backend.browser.snapshot import ElementInfo, Snapshot
+from backend.browser.tab import Tab
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.models import Task, TaskStatus
@@ -26,8 +27,8 @@ from backend.tasks import set_status
 
 log = logging.getLogger(__name__)
 
-LOOK_AGAIN = 3  # fresh snapshots before a target counts as gone
-LOOK_AGAIN_S = 0.5
+LOOK_FOR_S = 2.5  # how long a missing target is waited for before it counts as gone
+LOOK_GAP_S = 0.1  # after the page changes, the time given to the rest of the change before looking
 
 
 def find_target(snapshot: Snapshot, recorded: dict[str, Any], values: dict[str, str]) -> ElementInfo | None:
@@ -143,21 +144,15 @@ class Replay:
         if recorded:
             # Each step already waited for the page to settle after it ran (the execution does).
             tab = await self.browser.tab(self.task_id)
+            _, version = await tab.changes()
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
             if element is None and step.get("optional") and self._next_is_there(index, snapshot):
                 # The page is already where the step after this one acts: this visit does not need it.
                 log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
                 return None
-            for _ in range(LOOK_AGAIN if element is None else 0):
-                # Part of a page may still be arriving (a seat map fetched after load): look again before
-                # calling the target gone.
-                await asyncio.sleep(LOOK_AGAIN_S)
-                await tab.settle()
-                snapshot = await tab.snapshot()
-                element = find_target(snapshot, recorded, self.recipe.values)
-                if element is not None:
-                    break
+            if element is None:
+                element, snapshot = await self._wait_for(tab, recorded, version)
             if element is None and step.get("optional"):
                 # A step only some visits need (a cookie banner already answered in this browser) is skipped.
                 log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
@@ -184,6 +179,24 @@ class Replay:
             outcome = await self.executor.resolve(outcome.approval_id)
             self.status(TaskStatus.RUNNING)
         return self._judge(index, said, outcome)
+
+    async def _wait_for(self, tab: Tab, recorded: dict[str, Any], version: int) -> tuple[ElementInfo | None, Snapshot]:
+        """Part of a page may still be arriving (a seat map fetched a second after load): look again each time
+        the page changes after the look that missed (its `version`), until the target shows or LOOK_FOR_S
+        pass, and once more at the end."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LOOK_FOR_S
+        while True:
+            left = deadline - loop.time()
+            if left > 0:
+                changed, _ = await tab.changes(version, left)
+                if changed:
+                    await asyncio.sleep(LOOK_GAP_S)
+            _, version = await tab.changes()
+            snapshot = await tab.snapshot()
+            element = find_target(snapshot, recorded, self.recipe.values)
+            if element is not None or loop.time() >= deadline:
+                return element, snapshot
 
     def _next_is_there(self, index: int, snapshot: Snapshot) -> bool:
         following = self.steps[index + 1 : index + 2]

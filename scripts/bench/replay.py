@@ -15,8 +15,11 @@ of repeat work twice, first with the scripted model and then without it:
 
 For each run it prints model calls, tokens and Deputy's own time: wall time from the task's creation to its
 end (triage: to its batches), less the model's latency as the ledger recorded it (a real model's seconds are
-not Deputy's work), and the speed-up of the second run over the first. A warm-up task first pays for starting
-the agent's browser.
+not Deputy's work), and the speed-up of the second run over the first. That time is then split in two: the
+actions themselves, each with the wait for the page to settle that follows it (work both runs must do, and
+the write gate's window for the requests an action starts), and the rest, Deputy's own time between actions
+(looking at the page, asking the model or matching the recipe, deciding, recording). A warm-up task first
+pays for starting the agent's browser.
 """
 
 import statistics
@@ -62,7 +65,26 @@ def figures(deputy: Deputy, task_id: str, wall: float, status: str) -> dict[str,
         c.input_tokens + c.output_tokens + c.cache_read_input_tokens + c.cache_creation_input_tokens for c in calls
     )
     model_s = sum(c.latency_ms for c in calls) / 1000
-    return {"status": status, "calls": len(calls), "tokens": tokens, "work_s": wall - model_s}
+    work_s = wall - model_s
+    acting_s = acting(deputy, task_id)
+    return {"status": status, "calls": len(calls), "tokens": tokens, "work_s": work_s, "acting_s": acting_s,
+            "between_s": work_s - acting_s}  # fmt: skip
+
+
+def acting(deputy: Deputy, task_id: str) -> float:
+    """Seconds the task spent in its actions, each from its last decision to its execution: the action on the
+    page and the wait for the page to settle, which a replay does just as the model's run did."""
+    with Session(deputy.ctx.engine) as session:
+        query = select(AuditRecord).where(AuditRecord.task_id == task_id).order_by(AuditRecord.id)  # type: ignore[arg-type]
+        records = list(session.exec(query))
+    total, decided = 0.0, None
+    for record in records:
+        if record.kind == "decided":
+            decided = record.at
+        elif record.kind == "executed" and decided is not None:
+            total += (record.at - decided).total_seconds()
+            decided = None
+    return total
 
 
 def until_ended(deputy: Deputy, task_id: str, answer: bool = False) -> str:
@@ -118,6 +140,13 @@ def show(title: str, first: dict[str, Any], again: list[dict[str, Any]], healed:
         f"median {statistics.median(work):.2f} s (min {min(work):.2f}, max {max(work):.2f}); {ok}/{len(again)} finished"
     )
     print(f"  speed-up:      {first['work_s'] / statistics.median(work):.1f}x (model latency excluded)")
+    acted = statistics.median(r["acting_s"] for r in again)
+    between = statistics.median(r["between_s"] for r in again)
+    print(
+        f"  of which:      acting and settling {first['acting_s']:.2f} s, then {acted:.2f} s; "
+        f"Deputy's own time between actions {first['between_s']:.2f} s, then {between:.2f} s "
+        f"({first['between_s'] / between:.1f}x)"
+    )
     if healed is not None:
         print(
             f"  one step healed: {healed['calls']} call(s), {healed['tokens']} tokens, {healed['work_s']:.2f} s "
