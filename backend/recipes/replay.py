@@ -144,7 +144,6 @@ class Replay:
         if recorded:
             # Each step already waited for the page to settle after it ran (the execution does).
             tab = await self.browser.tab(self.task_id)
-            _, version = await tab.changes()
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
             if element is None and step.get("optional") and self._next_is_there(index, snapshot):
@@ -152,7 +151,7 @@ class Replay:
                 log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
                 return None
             if element is None:
-                element, snapshot = await self._wait_for(tab, recorded, version)
+                element, snapshot = await self._wait_for(tab, recorded)
             if element is None and step.get("optional"):
                 # A step only some visits need (a cookie banner already answered in this browser) is skipped.
                 log.info("Task %s: step %d of its recipe (%s) is not needed this time.", self.task_id, index + 1, said)
@@ -180,23 +179,22 @@ class Replay:
             self.status(TaskStatus.RUNNING)
         return self._judge(index, said, outcome)
 
-    async def _wait_for(self, tab: Tab, recorded: dict[str, Any], version: int) -> tuple[ElementInfo | None, Snapshot]:
+    async def _wait_for(self, tab: Tab, recorded: dict[str, Any]) -> tuple[ElementInfo | None, Snapshot]:
         """Part of a page may still be arriving (a seat map fetched a second after load): look again each time
-        the page changes after the look that missed (its `version`), until the target shows or LOOK_FOR_S
-        pass, and once more at the end."""
+        the page changes, until the target shows or LOOK_FOR_S pass. Each look notes the page's version
+        first, so a change made while Deputy reads the page still ends the wait that follows."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + LOOK_FOR_S
         while True:
-            left = deadline - loop.time()
-            if left > 0:
-                changed, _ = await tab.changes(version, left)
-                if changed:
-                    await asyncio.sleep(LOOK_GAP_S)
             _, version = await tab.changes()
             snapshot = await tab.snapshot()
             element = find_target(snapshot, recorded, self.recipe.values)
-            if element is not None or loop.time() >= deadline:
+            left = deadline - loop.time()
+            if element is not None or left <= 0:
                 return element, snapshot
+            changed, _ = await tab.changes(version, left)
+            if changed:
+                await asyncio.sleep(LOOK_GAP_S)
 
     def _next_is_there(self, index: int, snapshot: Snapshot) -> bool:
         following = self.steps[index + 1 : index + 2]
