@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -75,7 +75,7 @@ def acting(deputy: Deputy, task_id: str) -> float:
     """Seconds the task spent in its actions, each from its last decision to its execution: the action on the
     page and the wait for the page to settle, which a replay does just as the model's run did."""
     with Session(deputy.ctx.engine) as session:
-        query = select(AuditRecord).where(AuditRecord.task_id == task_id).order_by(AuditRecord.id)  # type: ignore[arg-type]
+        query = select(AuditRecord).where(AuditRecord.task_id == task_id).order_by(col(AuditRecord.id))
         records = list(session.exec(query))
     total, decided = 0.0, None
     for record in records:
