@@ -84,6 +84,15 @@ def client_for_token(session: Session, token: str) -> Client | None:
     return client
 
 
+def refusal(session: Session, token: str) -> str:
+    """Why `token` is refused: its client was unpaired, or it is no token Deputy gave."""
+    client = session.exec(select(Client).where(Client.token_hash == digest(token))).first()
+    if client is not None and client.revoked_at is not None:
+        what = "This browser" if client.kind == "extension" else f"Client {client.name!r}"
+        return f"{what} was unpaired from Deputy. Pair again with `deputy pair`."
+    return "That token is not valid or was revoked. Pair again with `deputy pair`."
+
+
 def revoke(session: Session, name: str, now: datetime) -> Client:
     client = session.exec(select(Client).where(Client.name == name)).first()
     if client is None:

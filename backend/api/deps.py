@@ -104,7 +104,7 @@ def authenticate(ctx: AppContext, session: Session, token: str | None, origin: s
             ctx.limiter.fail(key)
         else:
             raise AuthFailure(429, f"Too many failed attempts; try again in {int(locked.total_seconds()) + 1} s.")
-        raise AuthFailure(401, "That token is not valid or was revoked. Pair again with `deputy pair`.")
+        raise AuthFailure(401, pairing.refusal(session, token))
     # A token is bound to the origin it paired from; non-browser clients send no Origin at all.
     if origin is not None and origin != client.origin:
         raise AuthFailure(403, "This token is not paired with the origin making the request.")

@@ -177,7 +177,7 @@ async def test_a_token_revoked_while_the_worker_slept_asks_to_pair_again(paired:
         popup = await paired.popup()
         await switch.running()
     await expect(popup.get_by_role("heading", name="Pair again")).to_be_visible()
-    await expect(popup.get_by_text("That token is not valid or was revoked.")).to_be_visible()
+    await expect(popup.get_by_text("This browser was unpaired from Deputy.")).to_be_visible()
 
 
 async def _has_notification(chrome: Chrome, prefix: str) -> bool:

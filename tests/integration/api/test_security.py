@@ -87,7 +87,12 @@ def test_revoked_token_stops_working_at_once(deputy: Deputy) -> None:
     assert revoked.status_code == 200
     assert revoked.json()["revoked_at"] is not None
     assert deputy.get("/api/state", token=extension, Origin=EXTENSION_ORIGIN).status_code == 403  # origin unpinned
-    assert deputy.get("/api/state", token=extension).status_code == 401
+    refused = deputy.get("/api/state", token=extension)
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("This browser was unpaired from Deputy.")
+    unknown = deputy.get("/api/state", token="x" * 43)
+    assert unknown.status_code == 401
+    assert unknown.json()["detail"].startswith("That token is not valid or was revoked.")
 
 
 def test_revoking_an_unknown_client_is_a_clear_404(deputy: Deputy) -> None:
