@@ -77,8 +77,13 @@ def issue_token(session: Session, name: str, kind: str, origin: str | None, now:
     return token
 
 
+def _holder(session: Session, token: str) -> Client | None:
+    """The client `token` was given to, revoked or not."""
+    return session.exec(select(Client).where(Client.token_hash == digest(token))).first()
+
+
 def client_for_token(session: Session, token: str) -> Client | None:
-    client = session.exec(select(Client).where(Client.token_hash == digest(token))).first()
+    client = _holder(session, token)
     if client is None or client.revoked_at is not None:
         return None
     return client
@@ -86,7 +91,7 @@ def client_for_token(session: Session, token: str) -> Client | None:
 
 def refusal(session: Session, token: str) -> str:
     """Why `token` is refused: its client was unpaired, or it is no token Deputy gave."""
-    client = session.exec(select(Client).where(Client.token_hash == digest(token))).first()
+    client = _holder(session, token)
     if client is not None and client.revoked_at is not None:
         what = "This browser" if client.kind == "extension" else f"Client {client.name!r}"
         return f"{what} was unpaired from Deputy. Pair again with `deputy pair`."
