@@ -21,7 +21,6 @@ from backend.api.routes import (
     actions,
     approvals,
     audit,
-    browser,
     checkins,
     clients,
     codes,
@@ -38,6 +37,7 @@ from backend.api.routes import (
     trips,
     usage,
 )
+from backend.api.routes import browser as browser_routes
 from backend.clock import Clock, SystemClock
 from backend.config import Settings
 from backend.db import create_schema, make_engine
@@ -50,18 +50,20 @@ from backend.scheduler.schedules import Schedules
 from backend.tasks import interrupt_unfinished
 
 if TYPE_CHECKING:
+    from backend.browser.launchers import Launcher
     from backend.skills.mail.learning import Learner
 
 log = logging.getLogger(__name__)
 
 
-def start_agent_parts(ctx: AppContext) -> None:
+def start_agent_parts(ctx: AppContext, launcher: "Launcher | None") -> None:
     """The ledger, the agent's browser (started on first use), the executor and, with a model key, the agent."""
     from backend.agent.llm import NO_KEY_MESSAGE, ModelClient
     from backend.agent.loop import Agent, AgentSettings
     from backend.agent.runner import TaskRunner
     from backend.browser.flags import find_chromium
     from backend.browser.gate import WriteGate
+    from backend.browser.launchers import PersistentProfile
     from backend.browser.session import BrowserSession
     from backend.ledger.budgets import Book
     from backend.policy.audit import AuditLog, gate_recorder
@@ -75,13 +77,15 @@ def start_agent_parts(ctx: AppContext) -> None:
     from backend.skills.registry import load as load_skills
 
     ctx.book = Book(ctx.engine, ctx.clock, ctx.bus, ctx.settings.user_id, ctx.settings.team)
-    chromium = find_chromium(ctx.settings.chromium)
-    if chromium is None:
-        ctx.agent_unavailable = "No Chromium is installed, so tasks cannot run. `deputy doctor` says how to fix it."
-        log.warning(ctx.agent_unavailable)
-        return
+    if launcher is None:
+        chromium = find_chromium(ctx.settings.chromium)
+        if chromium is None:
+            ctx.agent_unavailable = "No Chromium is installed, so tasks cannot run. `deputy doctor` says how to fix it."
+            log.warning(ctx.agent_unavailable)
+            return
+        launcher = PersistentProfile(chromium, ctx.settings.data_dir / "browser-profile")
     files = ctx.settings.data_dir / "files"
-    ctx.browser = BrowserSession(chromium, ctx.settings.data_dir / "browser-profile", files, WriteGate(ctx.clock))
+    ctx.browser = BrowserSession(launcher, files, WriteGate(ctx.clock))
     ctx.executor = Executor(ctx.engine, ctx.browser, ctx.bus, ctx.clock, files, ctx.approvals, load_skills())
     audit = AuditLog(ctx.engine, ctx.clock)
     ctx.browser.gate.listeners.append(gate_recorder(audit))
@@ -137,7 +141,9 @@ async def _warm(ctx: AppContext) -> None:
         log.warning("The agent's browser did not start yet (%s); it is tried again on first use.", error)
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+def create_app(settings: Settings, clock: Clock | None = None, browser: "Launcher | None" = None) -> FastAPI:
+    """Deputy's server. `clock` and `browser` are handed in by whoever runs it (the tests: a manual clock and a
+    shared Chromium); by default the system clock and Chromium on the profile in the data folder."""
     clock = clock or SystemClock()
     # The folder holds the token file, the database and the browser profile: its owner's alone.
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -170,7 +176,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         candidates = Candidates(engine, ctx.library, ctx.approvals)
         ctx.approvals.runners["recipe"] = candidates.keep
         ctx.approvals.on_reject["recipe"] = candidates.forget
-        start_agent_parts(ctx)
+        start_agent_parts(ctx, browser)
         # A restart tells the truth: tasks cut off end as interrupted, with what was and was not done, and
         # approvals given but never run are run once now (or end saying why they cannot).
         for task_id in interrupt_unfinished(engine, clock.now()):
@@ -217,7 +223,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         rules,
         recipes,
         usage,
-        browser,
+        browser_routes,
         pages,
         schedules,
         digest,

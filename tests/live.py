@@ -17,8 +17,9 @@ from backend import pairing
 from backend.clock import Clock, ManualClock
 from backend.config import Settings
 from backend.main import create_app
-from backend.servers import ThreadedServer, bind_loopback
+from backend.servers import bind_loopback
 from tests import web
+from tests.loop import ServedApp, shared_loop
 
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ def raw_request(port: int, head: str, body: bytes = b"") -> tuple[int, dict[str,
 
 @dataclass
 class Deputy:
-    server: ThreadedServer
+    server: ServedApp
     settings: Settings
     clock: Any  # a ManualClock unless the test asked for the real time
     app: object
@@ -102,12 +103,19 @@ class Deputy:
 
 
 @contextmanager
-def start_deputy(data_dir: Path, clock: Clock | None = None, port: int = 0, **settings_: Any) -> Iterator[Deputy]:
-    """A Deputy server on `port` (0: a free one); `settings_` are Settings fields, e.g. anthropic_api_key."""
+def start_deputy(
+    data_dir: Path, clock: Clock | None = None, port: int = 0, own_chromium: bool = False, **settings_: Any
+) -> Iterator[Deputy]:
+    """A Deputy server on `port` (0: a free one); `settings_` are Settings fields, e.g. anthropic_api_key.
+
+    It runs on the test process's shared loop with a fresh context of the shared Chromium, unless
+    `own_chromium` asks for Chromium on a profile in its data folder, as `deputy up` runs it.
+    """
+    shared = shared_loop()
     sock = bind_loopback(port)
     settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)
     clock = clock or ManualClock()
-    app = create_app(settings, clock)
+    app = create_app(settings, clock, browser=None if own_chromium else shared.chromium())
     app.state.ctx.ws_auth_timeout = 0.5
-    with ThreadedServer(app, sock=sock) as server:
+    with shared.serve(app, sock) as server:
         yield Deputy(server, settings, clock, app)

@@ -1,4 +1,5 @@
-"""Deputy's own Chromium: a persistent profile in the data folder, one tab per task, and the write gate.
+"""The agent's browser: one context from its launcher (Deputy's profile, or a shared Chromium), one tab per
+task, and the write gate.
 
 If the browser crashes or is closed, the next use starts it again and reopens each task's tab at the page
 it was on; task state lives in the database, not in the browser.
@@ -8,37 +9,23 @@ import asyncio
 import logging
 from pathlib import Path
 
-from playwright.async_api import BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import BrowserContext, Page
 
 from backend.browser.egress import Egress
-from backend.browser.flags import CHROMIUM_ARGS
 from backend.browser.gate import WriteGate
+from backend.browser.launchers import Launcher
 from backend.browser.tab import Tab
 from backend.traveller.placeholders import Personal
 
 log = logging.getLogger(__name__)
 
 
-class BrowserUnavailable(Exception):
-    """Chromium could not be started; the message says what to do."""
-
-
 class BrowserSession:
-    def __init__(
-        self,
-        chromium: Path,
-        profile_dir: Path,
-        files_dir: Path,
-        gate: WriteGate,
-        headless: bool = True,
-    ) -> None:
-        self.chromium = chromium
-        self.profile_dir = profile_dir
+    def __init__(self, launcher: Launcher, files_dir: Path, gate: WriteGate) -> None:
+        self.launcher = launcher
         self.files_dir = files_dir
         self.gate = gate
-        self.headless = headless
         self.restarts = 0
-        self._pw: Playwright | None = None
         self._context: BrowserContext | None = None
         self._tabs: dict[str, Tab] = {}
         # Per task, not per tab: a browser restart reopens tabs but must not forget what a task read or typed.
@@ -58,26 +45,11 @@ class BrowserSession:
             await self._launch()
 
     async def _launch(self) -> None:
-        if self._pw is None:
-            self._pw = await async_playwright().start()
-        self.profile_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            context = await self._pw.chromium.launch_persistent_context(
-                str(self.profile_dir),
-                executable_path=str(self.chromium),
-                args=CHROMIUM_ARGS,
-                headless=self.headless,
-                accept_downloads=True,
-                viewport={"width": 1280, "height": 860},
-            )
-        except Exception as error:
-            raise BrowserUnavailable(
-                f"Chromium at {self.chromium} did not start ({error}). `deputy doctor` checks the installation."
-            ) from None
+        context = await self.launcher.open()
         context.on("close", self._on_context_closed)
         await self.gate.install(context)
         self._context = context
-        log.info("The agent's browser started (profile %s, headless=%s).", self.profile_dir, self.headless)
+        log.info("The agent's browser started (%s).", self.launcher)
 
     def _on_context_closed(self, _context: BrowserContext) -> None:
         if self._context is not None:
@@ -153,7 +125,5 @@ class BrowserSession:
             context, self._context = self._context, None
             if context is not None:
                 await context.close()
-            if self._pw is not None:
-                await self._pw.stop()
-                self._pw = None
+            await self.launcher.close()
             self._tabs.clear()

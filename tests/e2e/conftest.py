@@ -1,7 +1,8 @@
 """The real extension in a real Chromium, talking to a real Deputy server that acts on the demo sites.
 
-Each test gets a fresh Chromium profile with the unpacked extension loaded, and a fresh Deputy with its
-own data folder. Pending approvals come from Deputy's executor acting on a fresh mailbox (no model), or,
+Each test module has a Chromium with the unpacked extension loaded; each test starts with the extension as
+just installed (one blank tab, empty storage, its worker started anew) and a fresh Deputy with its own data
+folder. Pending approvals come from Deputy's executor acting on a fresh mailbox (no model), or,
 in test_ask, from its agent driven by the scripted model server.
 """
 
@@ -230,6 +231,10 @@ class WorkerSwitch:
     async def running(self) -> None:
         await until(lambda: self._is("running"), "the service worker to start again")
 
+    async def start(self) -> None:
+        await self.cdp.send("ServiceWorker.startWorker", {"scopeURL": f"{EXTENSION_ORIGIN}/"})
+        await self.running()
+
 
 async def save_look(page: Page, name: str) -> None:
     if SCREENSHOTS:  # Playwright creates the folder
@@ -242,23 +247,53 @@ async def playwright() -> AsyncIterator[Playwright]:
         yield pw
 
 
-@pytest.fixture
-async def chrome(playwright: Playwright, tmp_path: Path) -> AsyncIterator[Chrome]:
+@pytest.fixture(scope="module")
+async def extension_context(
+    playwright: Playwright, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[BrowserContext]:
+    """One Chromium with the extension for each test module; `chrome` gives each test a fresh start in it."""
     executable = find_chromium()
     if executable is None:
         pytest.fail("Chromium is not installed: run scripts/test, which installs it.")
     context = await playwright.chromium.launch_persistent_context(
-        tmp_path / "profile",
+        tmp_path_factory.mktemp("chrome") / "profile",
         executable_path=str(executable),
         args=[*CHROMIUM_ARGS, f"--disable-extensions-except={EXTENSION_DIR}", f"--load-extension={EXTENSION_DIR}"],
         headless=True,
     )
     if not any(w.url.startswith(EXTENSION_ORIGIN) for w in context.service_workers):
         await context.wait_for_event("serviceworker")
-    chrome = Chrome(context)
-    assert chrome.worker.url.split("/")[2] == EXTENSION_ID
-    yield chrome
+    yield context
     await context.close()
+
+
+# Everything the extension keeps outside its worker's memory, emptied as on a fresh install.
+FORGET_ALL = """Promise.all([
+  chrome.storage.local.clear(), chrome.storage.session.clear(), chrome.alarms.clearAll(),
+  chrome.action.setBadgeText({text: ""}), chrome.action.setTitle({title: ""}),
+  chrome.notifications.getAll()
+    .then((shown) => Promise.all(Object.keys(shown).map((id) => chrome.notifications.clear(id)))),
+])"""
+
+
+async def fresh_extension(chrome: Chrome) -> None:
+    """The extension as just installed: one blank tab, its storage emptied, its worker started anew."""
+    blank = await chrome.context.new_page()
+    for page in chrome.context.pages:
+        if page is not blank:
+            await page.close()
+    await chrome.worker.evaluate(FORGET_ALL)
+    async with WorkerSwitch(chrome) as switch:
+        await switch.stop()
+        await switch.start()
+
+
+@pytest.fixture
+async def chrome(extension_context: BrowserContext) -> Chrome:
+    chrome = Chrome(extension_context)
+    assert chrome.worker.url.split("/")[2] == EXTENSION_ID
+    await fresh_extension(chrome)
+    return chrome
 
 
 @pytest.fixture

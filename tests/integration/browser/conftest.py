@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
+from playwright.async_api import Browser
 
 from backend.browser.flags import find_chromium
 from backend.browser.gate import WriteGate
+from backend.browser.launchers import PersistentProfile, SharedChromium
 from backend.browser.session import BrowserSession
 from backend.browser.tab import Tab
 from backend.clock import SystemClock
@@ -90,14 +92,24 @@ def trap_site() -> Iterator[TrapSite]:
 
 
 @pytest.fixture
-async def session(tmp_path: Path) -> AsyncIterator[BrowserSession]:
+async def session(browser: Browser, tmp_path: Path) -> AsyncIterator[BrowserSession]:
+    """The agent's browser session in a fresh context of the test process's Chromium."""
+    session = BrowserSession(SharedChromium(browser), tmp_path / "files", WriteGate(SystemClock()))
+    await session.start()
+    yield session
+    await session.stop()
+
+
+@pytest.fixture
+async def own_session(tmp_path: Path) -> AsyncIterator[BrowserSession]:
+    """The agent's browser session on a Chromium of its own, with a profile in `tmp_path`, as Deputy runs it."""
     chromium = find_chromium()
     assert chromium is not None, "Chromium is not installed: run scripts/test, which installs it."
-    gate = WriteGate(SystemClock())
-    browser = BrowserSession(chromium, tmp_path / "profile", tmp_path / "files", gate)
-    await browser.start()
-    yield browser
-    await browser.stop()
+    launcher = PersistentProfile(chromium, tmp_path / "profile")
+    session = BrowserSession(launcher, tmp_path / "files", WriteGate(SystemClock()))
+    await session.start()
+    yield session
+    await session.stop()
 
 
 async def eventually(check: Callable[[], object], within: float = 5.0) -> None:

@@ -5,6 +5,7 @@ import signal
 from pathlib import Path
 
 from backend.browser.gate import Clearance
+from backend.browser.launchers import PersistentProfile
 from backend.browser.session import BrowserSession
 from tests.integration.browser.conftest import TrapSite, on_trap_page
 
@@ -52,10 +53,12 @@ def chromium_pids(profile: Path) -> list[int]:
     return pids
 
 
-async def test_browser_crash_is_detected_and_tabs_come_back(session: BrowserSession, trap_site: TrapSite) -> None:
+async def test_browser_crash_is_detected_and_tabs_come_back(own_session: BrowserSession, trap_site: TrapSite) -> None:
+    session = own_session
     tab = await session.tab("t1")
     await tab.navigate(f"{trap_site.url}/popup")
-    pids = chromium_pids(session.profile_dir)
+    assert isinstance(session.launcher, PersistentProfile)
+    pids = chromium_pids(session.launcher.profile_dir)
     assert pids, "the browser process was not found"
     for pid in pids:
         os.kill(pid, signal.SIGKILL)

@@ -10,9 +10,10 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from PIL import Image
+from playwright.async_api import Browser
 
-from backend.browser.flags import find_chromium
 from backend.browser.gate import WriteGate
+from backend.browser.launchers import SharedChromium
 from backend.browser.session import BrowserSession
 from backend.browser.tab import BrowserActionError, Tab
 from backend.clock import SystemClock
@@ -85,13 +86,11 @@ def elsewhere() -> Iterator[str]:
 
 
 @pytest.fixture
-async def session(tmp_path: Path) -> AsyncIterator[BrowserSession]:
-    chromium = find_chromium()
-    assert chromium is not None, "Chromium is not installed: run scripts/test, which installs it."
-    browser = BrowserSession(chromium, tmp_path / "profile", tmp_path / "files", WriteGate(SystemClock()))
-    await browser.start()
-    yield browser
-    await browser.stop()
+async def session(browser: Browser, tmp_path: Path) -> AsyncIterator[BrowserSession]:
+    session = BrowserSession(SharedChromium(browser), tmp_path / "files", WriteGate(SystemClock()))
+    await session.start()
+    yield session
+    await session.stop()
 
 
 async def open_form(session: BrowserSession, url: str, scope: str) -> Tab:
