@@ -1,5 +1,10 @@
 """Shared fixtures: a real Chromium through async Playwright, the demo sites on free loopback ports, and, when
-DEPUTY_TEST_POSTGRES names a PostgreSQL server (scripts/test starts one), a fresh database on it per test."""
+DEPUTY_TEST_POSTGRES names a PostgreSQL server (scripts/test starts one), a fresh database on it per test.
+
+The PostgreSQL pass runs the tests marked `storage` (those below STORAGE, and any module that marks itself):
+the ones whose queries and transactions are the point. DEPUTY_TEST_POSTGRES_ALL=1 runs every test there.
+Tests marked `slow` are handed out first, so that two workers end together.
+"""
 
 import os
 from collections.abc import AsyncIterator, Iterator
@@ -78,7 +83,8 @@ def heron_server() -> Iterator[ThreadedServer]:
     yield from _serve(create_app())
 
 
-TEST_DATABASE = "deputy_tests"
+# One database per test process: under pytest-xdist each worker has its own.
+TEST_DATABASE = "deputy_tests_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture(scope="session")
@@ -129,3 +135,46 @@ def scratch_url(tmp_path: Path, database_url: str | None) -> Iterator[str]:
     """A database of the test's own, empty (not even a schema)."""
     with own_database(tmp_path, database_url) as url:
         yield url
+
+
+# What the PostgreSQL pass runs: the API's routes, the ledger and budgets, restarts and recovery, schedules,
+# the nightly dream, rules and recipes kept in the store, the traveller profile.
+STORAGE = (
+    "tests/integration/api/",
+    "tests/integration/ledger/",
+    "tests/integration/dreaming/",
+    "tests/integration/unattended/",
+    "tests/integration/traveller/",
+    "tests/integration/traymenu/test_commands.py",
+    "tests/integration/traymenu/test_schedules.py",
+    "tests/integration/traymenu/test_recipes.py",
+    "tests/integration/traymenu/test_trips.py",
+    "tests/integration/gate/test_restart_and_input.py",
+    "tests/integration/gate/test_kill.py",
+    "tests/integration/agent/test_budget.py",
+    "tests/integration/recipes/test_grants.py",
+    "tests/integration/checkin/test_trips.py",
+    "tests/integration/triage/test_rules_cli.py",
+    "tests/unit/test_budgets.py",
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(ROOT).as_posix().startswith(STORAGE):
+            item.add_marker(pytest.mark.storage)
+    if os.environ.get("DEPUTY_TEST_POSTGRES"):
+        everything = os.environ.get("DEPUTY_TEST_POSTGRES_ALL") == "1"
+        kept = [
+            i
+            for i in items
+            if (everything or i.get_closest_marker("storage")) and not i.get_closest_marker("sqlite_only")
+        ]
+        dropped = [i for i in items if i not in kept]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+    # Slow modules first, each kept whole (its module-scoped fixtures start once), the rest in their order.
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)

@@ -21,7 +21,7 @@ from tests.seeding import pending_approval
 from tests.sites.heron import client as heron_client
 
 T = TypeVar("T")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @dataclass

@@ -23,6 +23,8 @@ from tests.integration.checkin.test_demo_air import REN, YUKI
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelServer
 
+pytestmark = pytest.mark.slow
+
 SLOW_MS = 90_000  # a whole check-in by the agent in a real Chromium on a shared machine
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import (
@@ -19,6 +20,8 @@ from tests.e2e.conftest import (
     until,
 )
 from tests.live import Deputy, start_deputy
+
+pytestmark = pytest.mark.slow
 
 RED = [217, 48, 37, 255]
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from backend.ledger.money import usd
@@ -9,6 +10,8 @@ from backend.models import ModelCall
 from tests.integration.agent.conftest import MODEL, fresh_mailbox, start_task, task_state, wait_ended, wait_pending
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, tool_use
+
+pytestmark = pytest.mark.slow
 
 
 def wants_more(req: ModelRequest):

@@ -26,6 +26,8 @@ from tests.integration.agent.test_hostile import Step, act, on
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelServer
 
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class Sites:

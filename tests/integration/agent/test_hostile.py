@@ -21,6 +21,8 @@ from tests.integration.agent.conftest import MODEL, fresh_mailbox, mail_changes,
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, Reply, forever, tool_use
 
+pytestmark = pytest.mark.slow
+
 HARMLESS = {"mark_read"}  # opening a message marks it read, as in every webmail
 INJECTION_ADDRESS = "backup-archive@mailvault.example"
 RESET_CODE = "731904"

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from backend.ledger.money import usd
 from backend.ledger.pricing import Usage, cost_of
 from tests.integration.agent.conftest import (
@@ -15,6 +17,8 @@ from tests.integration.agent.conftest import (
 )
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, forever, text, tool_use
+
+pytestmark = pytest.mark.slow
 
 
 def tick_first_row(req: ModelRequest):

@@ -23,6 +23,8 @@ from tests.model_server import ModelRequest, ModelServer, tool_use
 from tests.sites.postbox import client
 from tests.sites.postbox.seed import FORWARD_TO, VERIFICATION_CODE
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def collector() -> Iterator[tuple[str, list[str]]]:

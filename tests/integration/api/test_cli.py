@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests import web
 from tests.live import Deputy
 
@@ -159,6 +161,7 @@ def test_rules_take_the_plain_forms_people_type(deputy: Deputy) -> None:
         assert kind in helped
 
 
+@pytest.mark.sqlite_only
 def test_a_corrupt_database_gets_one_line_naming_the_file(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

@@ -27,7 +27,7 @@ from tests.live import Deputy, start_deputy
 from tests.model_server import ModelServer, tool_use
 from tests.sites.skylark.app import create_app as create_skylark
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,8 @@ do not start it again, and a window that closed while Deputy was away is skipped
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from backend.skills.checkin.trips import TripFacts, keep_trip
 from backend.traveller.profile import Profile
 from backend.traveller.vault import Vault
@@ -14,6 +16,8 @@ from tests.integration.checkin.pilot import Pilot
 from tests.integration.checkin.test_demo_air import REN, YUKI
 from tests.live import Deputy
 from tests.model_server import ModelServer
+
+pytestmark = pytest.mark.slow
 
 
 def add_trip(agent: Deputy, code: str, hours_away: float) -> None:

@@ -19,6 +19,8 @@ from tests.live import Deputy
 from tests.model_server import ModelServer
 from tests.sites.skylark.app import create_app
 
+pytestmark = pytest.mark.slow
+
 ANA = Person(first_name="Ana", last_name="Ruiz", date_of_birth=date(1984, 11, 23), nationality="ES",
              passport_number="PAB204417", passport_country="ES", passport_expiry=date(2033, 1, 15),
              seat_preference="aisle")  # fmt: skip

@@ -24,6 +24,8 @@ from tests import web
 from tests.integration.agent.conftest import MODEL, find_ref, fresh_mailbox, mail_changes
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
+pytestmark = pytest.mark.slow
+
 
 def tick_first_row(req: ModelRequest) -> Any:
     return tool_use("check", {"ref": find_ref(req, "checkbox", "Select")})

@@ -19,7 +19,7 @@ from tests.integration.recipes.conftest import wait_ended, wait_pending
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelServer, tool_use
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ALEX = Person(first_name="Alex", last_name="Rivera", date_of_birth=date(1990, 1, 2), nationality="PT",
               passport_number="PX7731904", passport_country="PT", passport_expiry=date(2032, 8, 1),

@@ -17,6 +17,8 @@ from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import add_rule, batches, ended, triage
 from tests.live import Deputy, start_deputy
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def deputy(tmp_path: Path) -> Iterator[Deputy]:

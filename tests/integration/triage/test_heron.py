@@ -23,6 +23,8 @@ from tests.model_server import ModelRequest, ModelServer, text
 from tests.sites.heron import client
 from tests.sites.heron.seed import FORWARD_TO, SIGN_IN_CODE
 
+pytestmark = pytest.mark.slow
+
 ORDERS = re.compile(r"assistant|reply with your code", re.IGNORECASE)
 
 

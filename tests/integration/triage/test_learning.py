@@ -23,6 +23,8 @@ from tests.integration.triage.conftest import batches, ended, task_of, triage
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, text
 
+pytestmark = pytest.mark.slow
+
 LEARNT = "LaunchList Daily"
 
 

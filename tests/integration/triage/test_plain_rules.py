@@ -22,6 +22,8 @@ from tests.integration.triage.conftest import batches, ended, triage
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, text
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def deputy(tmp_path: Path) -> Iterator[Deputy]:

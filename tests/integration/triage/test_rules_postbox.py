@@ -16,6 +16,8 @@ from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, text
 from tests.sites.postbox import client
 
+pytestmark = pytest.mark.slow
+
 LEARNT = "Riverside Library"
 
 

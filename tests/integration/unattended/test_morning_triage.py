@@ -14,7 +14,7 @@ from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import add_rule
 from tests.live import Deputy, start_deputy
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def five_to_six() -> datetime:
