@@ -17,6 +17,9 @@ from backend.browser.flags import CHROMIUM_ARGS, find_chromium
 from backend.servers import ThreadedServer
 from tests.databases import own_database
 
+# Horde IMP over Dovecot, a real webmail from Debian's packages: `webmail` gives a test its mailbox afresh.
+pytest_plugins = ["tests.sites.webmail.fixture"]
+
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:

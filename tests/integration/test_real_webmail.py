@@ -8,9 +8,6 @@ from tests.sites.webmail.horde import View
 from tests.sites.webmail.seed import by_key, inbox_newest_first
 from tests.sites.webmail.server import Webmail
 
-# The fixtures live with the site until tests/conftest.py imports them.
-pytest_plugins = ["tests.sites.webmail.fixture"]
-
 NEWEST_SUBJECTS = [m.subject for m in inbox_newest_first()]
 
 
