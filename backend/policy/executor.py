@@ -123,7 +123,8 @@ class Executor:
         """Propose an action. A proposer that `waits` calls resolve() on a pending outcome; for one that does
         not (an unattended run), an approval given later is run by the lifecycle's runner. `under` names a
         claimed batch approval: a reversible change of the kind it covers runs as that approval instead of
-        asking again (the policy still decides first, so a denial stays a denial). `recipe_step` names the
+        asking again (the policy still decides first, so a denial stays a denial); a claimed rollback covers its
+        own steps likewise. `recipe_step` names the
         replayed recipe step ("RECIPE_ID#N") so a grant the user gave that step can apply."""
         try:
             spec = registry.get(action)
@@ -215,15 +216,21 @@ class Executor:
         outcome = await self.execution.run(tab, step, origin, approval_id, clearance=clearance)
         return await self._ask_for_held(tab, outcome, waits)
 
-    def _covered(self, batch_id: str, task_id: str, proposal: Proposal) -> bool:
-        """A claimed batch of this task covers a reversible change whose kind holds one of its words."""
-        batch = self.lifecycle.get(batch_id)
-        if batch is None or batch.kind != "batch" or batch.task_id != task_id:
+    def _covered(self, approval_id: str, task_id: str, proposal: Proposal) -> bool:
+        """Whether a claimed approval of this task covers this step, which then runs as that approval (after the
+        policy, so that pause, quiet hours and blocked sites still stop it). A batch covers reversible changes of
+        the kinds it names; a rollback covers the steps of that rollback (its control and the site's own confirm)
+        on the site of the page it was approved on."""
+        approval = self.lifecycle.get(approval_id)
+        if approval is None or approval.task_id != task_id or approval.status != ApprovalStatus.CLAIMED:
             return False
-        if batch.status != ApprovalStatus.CLAIMED or proposal.assessment.risk is not Risk.WRITE:
-            return False
-        words = proposal.kind.split()
-        return any(str(word) in words for word in batch.params.get("covers", []))
+        if approval.kind == "batch":
+            words = proposal.kind.split()
+            covers = approval.params.get("covers", [])
+            return proposal.assessment.risk is Risk.WRITE and any(str(word) in words for word in covers)
+        if approval.kind == "rollback":
+            return bool(approval.page_url) and proposal.current_site == site_of(approval.page_url or "")
+        return False
 
     async def _look(self, tab: Tab, spec: ActionSpec, params: ActionParams) -> Looked:
         """Validate the target, judge the risk, and see what the action would act on."""

@@ -9,17 +9,13 @@ or promotes by itself: the rollback runs only when the user approves it.
 
 import logging
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from backend.actions import registry
 from backend.actions.registry import Risk
-from backend.actions.risk import Assessment, assess
-from backend.browser.gate import Clearance
 from backend.browser.session import BrowserSession
 from backend.browser.snapshot import Snapshot
 from backend.browser.tab import BrowserActionError, Tab
@@ -27,7 +23,7 @@ from backend.clock import Clock
 from backend.events import EventBus
 from backend.models import Approval, ApprovalStatus, Task, TaskStatus
 from backend.policy.audit import AuditLog
-from backend.policy.execution import Step
+from backend.policy.binding import fingerprint
 from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
 from backend.scheduler.kinds import Ran
@@ -162,7 +158,7 @@ class DeployWatch:
                 target_name=control.name,
                 model_reason=headline,
                 page_url=tab.url,
-                fingerprint="rollback",
+                fingerprint=_bound(tab.url, control.role, control.name),
             ),
             waits=False,
         )
@@ -180,6 +176,12 @@ class DeployWatch:
             tab = await self.browser.tab(task_id)
             await tab.navigate(str(params["url"]))
             await tab.settle()
+            page = await tab.snapshot()
+            control = next((e for e in page.elements.values() if e.name == params["control"] and not e.dialog), None)
+            if control is None or _bound(tab.url, control.role, control.name) != approval.fingerprint:
+                why = "The page no longer shows the control you approved, so the rollback was not done."
+                self.approvals.finish(approval_id, ApprovalStatus.STALE, why)
+                return
             outcome = await self._press(tab, task_id, approval_id, lambda e: e.name == params["control"])
             page = await tab.snapshot()
             confirm = next((e for e in page.elements.values() if e.dialog and CONFIRM_FIELD.search(e.name)), None)
@@ -209,15 +211,18 @@ class DeployWatch:
         return await self._run(tab, task_id, approval_id, "click", {"ref": element.ref})
 
     async def _run(self, tab: Tab, task_id: str, approval_id: str, action: str, raw: dict[str, Any]) -> str:
-        """One step of the approved rollback, run as that approval (recorded, the gate cleared for it)."""
-        spec = registry.get(action)
-        params = spec.validate(raw)
-        element = tab.element(raw["ref"])
-        assessment: Assessment = assess(spec, params, element)
-        step = Step(task_id, spec, params, assessment, f"{action} {element.name!r} (approved rollback)")
-        clearance = Clearance(approval_id + "-" + secrets.token_hex(2), writes=True)
-        outcome = await self.executor.execution.run(tab, step, "user", approval_id, clearance)
+        """One step of the approved rollback, proposed to the executor as that approval: the policy decides
+        first (a paused Deputy, quiet hours or a blocked site stop it and say why), then it runs and is recorded
+        under the approval."""
+        outcome = await self.executor.propose(
+            task_id, action, raw, origin="user", reason="The approved rollback.", waits=False, under=approval_id
+        )
         await tab.settle()
         if outcome.status != "done":
             raise LookupError(outcome.message)
         return "Done: " + outcome.message
+
+
+def _bound(url: str, role: str, name: str) -> str:
+    """What a rollback approval is bound to: the page it was proposed on and its control, as the card names it."""
+    return fingerprint(url, "click", None, [role, name])

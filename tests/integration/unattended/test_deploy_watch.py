@@ -3,7 +3,8 @@ fail at 40%) and a bad release on Harbor (a board unlike it in every way) each r
 and a rollback approval; nothing is rolled back until the user approves, and looking costs no tokens."""
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,50 @@ def test_the_watch_works_on_a_board_unlike_demo_deploy(deputy: Deputy, harbor: T
     done = approve(deputy, alert["approval_id"])
     assert done["status"] == "executed", done
     assert board.get("/_test/changes").json()["changes"] == [{"what": "revert", "from": "r42", "to": "r41"}]
+
+
+def incident_on_demo_deploy(deputy: Deputy, site: httpx.Client, url: str) -> str:
+    """A failing rollout seen by the watch; the id of the rollback it proposed."""
+    site.post("/_test/reset").raise_for_status()
+    job = watch(deputy, f"{url}/services/checkout-api")
+    deputy.post(f"/api/schedules/{job['id']}", {"enabled": False}, token=deputy.local_token)
+    alerts = Alerts(deputy)
+    look(deputy, job["id"])
+    site.post(
+        "/_test/control", json={"service": "checkout-api", "next_deploy": {"outcome": "fail", "fail_at_percent": 40}}
+    )
+    site.post("/api/deployments/d-1022/promote").raise_for_status()
+    site.post("/_test/advance", json={"seconds": 60}).raise_for_status()
+    assert "Rollback proposed" in look(deputy, job["id"])["summary"]
+    (alert,) = alerts.drain()
+    return alert["approval_id"]
+
+
+def quiet_now(deputy: Deputy) -> dict[str, Any]:
+    """Quiet hours from an hour before Deputy's now to an hour after, in local time as the user sets them."""
+    now = deputy.clock.now().astimezone()
+    start, end = ((now + timedelta(hours=h)).strftime("%H:%M") for h in (-1, 1))
+    return {"kind": "quiet_hours", "value": {"start": start, "end": end}}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "why"),
+    [
+        ("/api/state", lambda _: {"paused": True}, "Deputy is paused"),
+        ("/api/rules", quiet_now, "Quiet hours"),
+    ],
+    ids=["paused", "quiet-hours"],
+)
+def test_an_approved_rollback_goes_through_the_policy_and_says_why_it_did_not_run(
+    deputy: Deputy, deploy_server: ThreadedServer, path: str, body: Callable[[Deputy], Any], why: str
+) -> None:
+    site = httpx.Client(base_url=deploy_server.url)
+    approval_id = incident_on_demo_deploy(deputy, site, deploy_server.url)
+    held = deputy.post(path, body(deputy), token=deputy.local_token)
+    assert held.status_code in (200, 201), held.text
+
+    done = approve(deputy, approval_id)
+    assert done["status"] == "void", done
+    assert why in done["outcome"], done
+    ends = [c["endpoint"].split("/")[-1] for c in site.get("/_test/changes").json()["changes"]]
+    assert ends == ["promote"], "nothing was rolled back"
