@@ -1,6 +1,5 @@
 """`deputy doctor`: checks what Deputy needs and says what to do about anything missing."""
 
-import os
 import socket
 import subprocess
 import tempfile
@@ -11,6 +10,7 @@ from pathlib import Path
 from backend.api_client import LocalClient
 from backend.browser.flags import find_chromium
 from backend.config import Settings
+from tray.desktop import GLIB_BACKENDS, Gap, survey
 
 
 class Status(StrEnum):
@@ -44,28 +44,50 @@ def check_chromium(settings: Settings) -> Check:
     return Check("Chromium", Status.OK, f"{version or 'Chromium'} at {found}")
 
 
-def check_display() -> Check:
-    from tray.display import has_menu, why_no_tray
+def check_desktop() -> list[Check]:
+    """The display, and what the tray icon finds on it: a session bus, a system tray, notifications."""
+    desktop = survey()
+    if desktop.display is not None:
+        return [
+            Check(
+                "Display",
+                Status.WARN,
+                "No display: `deputy up` runs the server headless, without a tray icon; "
+                "approvals are answered in the extension, at /approvals or with `deputy approvals`.",
+                "Run from a desktop session for the tray icon and `deputy browser --show`.",
+            )
+        ]
+    checks = [Check("Display", Status.OK, "A display: `deputy browser --show` can open the agent's browser on it.")]
+    if desktop.bus is not None:
+        return [
+            *checks,
+            _gap_check("Session bus", desktop.bus, "`deputy up` runs headless, without a tray icon"),
+            Check("Tray icon", Status.WARN, "None without a session bus (see above)."),
+            Check("Notifications", Status.WARN, "None without a session bus (see above)."),
+        ]
+    if desktop.backend in GLIB_BACKENDS:
+        checks.append(Check("Session bus", Status.OK, "The desktop session bus answers."))
+    if desktop.start is not None:
+        return [*checks, _gap_check("Tray icon", desktop.start, "`deputy up` runs headless")]
+    if desktop.tray is not None:
+        checks.append(_gap_check("Tray icon", desktop.tray, "the icon would not be seen"))
+    elif desktop.menu is not None:
+        checks.append(_gap_check("Tray icon", desktop.menu, "a plain icon shows Deputy's state, and nothing more"))
+    else:
+        checks.append(Check("Tray icon", Status.OK, "A system tray shows the icon, with its menu."))
+    if desktop.notifications is None:
+        checks.append(Check("Notifications", Status.OK, "A notification service shows the tray's news."))
+    else:
+        checks.append(_gap_check("Notifications", desktop.notifications, "news is printed in the terminal only"))
+    return checks
 
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return Check(
-            "Display",
-            Status.WARN,
-            "No display: `deputy up` runs the server headless, without a tray icon; "
-            "approvals are answered in the extension, at /approvals or with `deputy approvals`.",
-            "Run from a desktop session for the tray icon and `deputy browser --show`.",
-        )
-    reason = why_no_tray()
-    if reason is not None:
-        return Check("Display", Status.WARN, f"A display, but no tray icon: {reason}.", "Run `scripts/setup`.")
-    if not has_menu():
-        return Check(
-            "Display",
-            Status.WARN,
-            "A display, but the tray icon would have no menu (GTK's Python bindings are missing).",
-            "Install python3-gi and gir1.2-gtk-3.0, then run `scripts/setup` to lend them to Deputy's environment.",
-        )
-    return Check("Display", Status.OK, "A display: the tray icon with its menu and `deputy browser --show` work.")
+
+def _gap_check(name: str, gap: Gap, so: str) -> Check:
+    return Check(name, Status.WARN, f"{_sentence(gap.what)}: {so}.", f"{_sentence(gap.fix)}.")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def check_data_dir(folder: Path) -> Check:
@@ -122,7 +144,7 @@ def check_model_key(settings: Settings) -> Check:
 def run_checks(settings: Settings) -> list[Check]:
     return [
         check_chromium(settings),
-        check_display(),
+        *check_desktop(),
         check_data_dir(settings.data_dir),
         check_port(settings),
         check_model_key(settings),

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from tray.commands import CommandFailed, Commands
-from tray.display import choose_backend
+from tray.desktop import GLIB_BACKENDS, choose_backend
 from tray.icons import draw
 from tray.menu import Entry, build_menu
 from tray.state import TrayState, look_of, news_of, tooltip
@@ -19,33 +19,7 @@ from tray.state import TrayState, look_of, news_of, tooltip
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 10.0  # also polled, so the icon recovers after the server comes back
-
-
-def notifications_served() -> bool:
-    """Whether the desktop shows notifications: with GTK, a notification service on the session bus."""
-    if choose_backend() != "gtk":
-        return True
-    from gi.repository import Gio, GLib
-
-    try:
-        bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-        names: list[str] = []
-        for method in ("ListNames", "ListActivatableNames"):
-            reply = bus.call_sync(
-                "org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus",
-                method,
-                None,
-                GLib.VariantType("(as)"),
-                Gio.DBusCallFlags.NONE,
-                2000,
-                None,
-            )
-            names += reply.unpack()[0]
-    except GLib.Error:
-        return False
-    return "org.freedesktop.Notifications" in names
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _runner(entry: Entry, on_click: Any) -> Any:
@@ -85,17 +59,19 @@ def as_pystray(entries: list[Entry], on_click: Any) -> Any:
 
 
 class TrayApp:
-    def __init__(self, commands: Commands) -> None:
+    def __init__(self, commands: Commands, notify: bool) -> None:
+        """`notify`: whether the desktop shows notifications (see `tray.desktop.survey`)."""
         choose_backend()
         import pystray
 
         self.commands = commands
         self.state = TrayState(port=commands.client.port)
+        self.quit_chosen = False
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        commands.quit = self.stop
+        commands.quit = self.quit
         self.icon = pystray.Icon("deputy", draw(look_of(self.state)), "Deputy", menu=self._menu())
-        self.can_notify = bool(getattr(self.icon, "HAS_NOTIFICATION", False)) and notifications_served()
+        self.can_notify = notify and bool(getattr(self.icon, "HAS_NOTIFICATION", False))
 
     def _menu(self) -> Any:
         import pystray
@@ -156,32 +132,60 @@ class TrayApp:
                 self._stop.wait(2.0)
 
     def _setup(self, icon: Any) -> None:
+        if self._stop.is_set():  # stopped before the icon came up, when pystray's own stop does nothing
+            icon.stop()
+            return
         icon.visible = True
         threading.Thread(target=self._follow, name="tray-events", daemon=True).start()
 
     def run(self) -> None:
-        """Run until Quit, Ctrl+C or SIGTERM; each ends the same clean way."""
-        if choose_backend() == "gtk":
-            # GTK's loop runs in C, where Python signal handlers wait; GLib's own sources do not.
-            from gi.repository import GLib
-
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, self._on_signal)
+        """Run until Quit, SIGINT or SIGTERM, or `stop`; each ends the same clean way. Raises if the icon fails."""
+        if choose_backend() in GLIB_BACKENDS:
+            self._run_in_glib()
         else:
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in STOP_SIGNALS:
                 signal.signal(sig, lambda *_: self.stop())
+            self._run_icon()
+
+    def _run_in_glib(self) -> None:
+        from gi.repository import GLib
+
+        sources: list[int] = []
+
+        def listen() -> bool:
+            # GTK's loop runs in C, where Python signal handlers wait; GLib's own sources do not. Added once the
+            # loop runs, because pystray's start resets SIGINT to the default action, which ends at once.
+            sources.extend(GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, self._on_signal) for sig in STOP_SIGNALS)
+            return GLib.SOURCE_REMOVE
+
+        sources.append(GLib.idle_add(listen))
+        try:
+            self._run_icon()
+        finally:
+            # A signal source left behind would swallow that signal once no loop runs.
+            for source_id in sources:
+                source = GLib.MainContext.default().find_source_by_id(source_id)
+                if source is not None:
+                    source.destroy()
+
+    def _run_icon(self) -> None:
         try:
             self.icon.run(setup=self._setup)
         except Exception as error:
             # pystray's GTK backend closes its notification on the way out even where no notification
-            # service exists; once Quit was chosen that failure changes nothing.
+            # service exists; once the icon was asked to stop, that failure changes nothing.
             if not self._stop.is_set():
                 raise
             log.debug("The tray closed with %s.", error)
 
     def _on_signal(self) -> bool:
         self.stop()
-        return False  # handled once
+        return True  # kept: `_run_in_glib` removes its sources when the loop ends
+
+    def quit(self) -> None:
+        """The person chose Quit Deputy."""
+        self.quit_chosen = True
+        self.stop()
 
     def stop(self) -> None:
         self._stop.set()

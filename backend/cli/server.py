@@ -23,6 +23,8 @@ from backend.cli.app import (
 )
 
 if TYPE_CHECKING:
+    import subprocess
+
     from backend.config import Settings
     from backend.servers import ThreadedServer
 
@@ -116,20 +118,28 @@ def up(
     port: PortOption = None, data_dir: DataDirOption = None, demo: DemoOption = False, triage: TriageOption = False
 ) -> None:
     """Start Deputy: the server, the agent's browser, and the tray icon where there is a display."""
-    from tray.display import why_no_tray
+    import signal
+
+    from tray.desktop import NO_DISPLAY, has_display
 
     settings = load_settings(port, data_dir)
-    reason = why_no_tray()
-    if reason is not None:
-        console.print(f"No tray icon: {reason}. Deputy runs headless; Ctrl+C stops it.")
+    if not has_display():
+        console.print(f"No tray icon: {NO_DISPLAY}. Deputy runs headless; Ctrl+C stops it.")
         serve_forever(settings, demo, warm_browser=True, triage=triage)
         return
-    with ExitStack() as stack:
-        start_server(settings, stack, warm_browser=True)
-        greet(settings, stack, demo, triage)
-        console.print("Deputy is in your tray. Quit from its menu (or press Ctrl+C here).")
-        run_tray(settings)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        with ExitStack() as stack:
+            start_server(settings, stack, warm_browser=True)
+            greet(settings, stack, demo, triage)
+            run_tray(settings)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     console.print("Deputy stopped. Pending approvals are kept for next time.")
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops Deputy the way Ctrl+C does; Python's default ends it on the spot
 
 
 def start_server(settings: "Settings", stack: ExitStack, warm_browser: bool = False) -> "ThreadedServer":
@@ -146,11 +156,52 @@ def start_server(settings: "Settings", stack: ExitStack, warm_browser: bool = Fa
 
 
 def run_tray(settings: "Settings") -> None:
-    """The tray runs on the main thread (GTK and macOS want their loop there); the server on its own."""
-    from tray.app import TrayApp
-    from tray.commands import Commands
+    """Show the tray icon until Quit, Ctrl+C or SIGTERM. A tray that ends any other way leaves Deputy serving.
 
-    TrayApp(Commands(local_client(settings), settings.data_dir)).run()
+    The icon runs in a process of its own (`tray.process`): GTK ends the process that loses its display,
+    and that must not be the one serving Deputy. Its own session keeps the terminal's Ctrl+C for this one.
+    """
+    import subprocess
+    import sys
+    import threading
+
+    from tray.process import QUIT, TOLD
+
+    command = [sys.executable, "-m", "tray", "--port", str(settings.port), "--data-dir", str(settings.data_dir)]
+    tray = subprocess.Popen(command, stdin=subprocess.PIPE, start_new_session=True)
+    try:
+        status = tray.wait()
+        if status == QUIT:
+            return
+        if status != TOLD:
+            console.print(f"The tray icon stopped ({ended(status)}). Deputy runs headless; Ctrl+C stops it.")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        close_tray(tray)
+
+
+def ended(status: int) -> str:
+    """How a process ended, in words: its exit status, or the signal that ended it."""
+    import signal
+
+    if status < 0:
+        return f"ended by {signal.Signals(-status).name}"
+    return f"exit status {status}"
+
+
+def close_tray(tray: "subprocess.Popen[bytes]") -> None:
+    """Closing its input tells the tray to take its icon down; it is killed if it has not within seconds."""
+    import subprocess
+
+    assert tray.stdin is not None
+    tray.stdin.close()
+    try:
+        tray.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        tray.kill()
+        tray.wait()
 
 
 def start_background_server(settings: "Settings", stack: ExitStack) -> None:

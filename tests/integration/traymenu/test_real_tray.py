@@ -10,8 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from backend.db import create_schema, make_engine
 from backend.models import Approval, ApprovalStatus, AppState
 from backend.tasks import new_task
 from tests import web
+from tests.integration.traymenu.desktops import docked_titles, processes_using, system_tray, virtual_display
 
 ICON_AT = ("16", "16")  # trayer sits at the top left, one icon high
 
@@ -32,32 +31,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@contextmanager
-def virtual_display() -> Iterator[str]:
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "800x600x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        display = ":" + pipe.readline().strip()
-    tray = subprocess.Popen(
-        ["trayer", "--edge", "top", "--align", "left", "--widthtype", "pixel", "--width", "120", "--height", "32"],
-        env={**os.environ, "DISPLAY": display},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield display
-    finally:
-        for process in (tray, xvfb):
-            process.terminate()
-            process.wait(10)
 
 
 def xdotool(display: str, *args: str) -> None:
@@ -82,11 +55,6 @@ def wait(check, within: float = 30, what: str = "") -> object:  # type: ignore[n
             return found
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def processes_using(folder: Path) -> list[str]:
-    listing = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in listing.splitlines() if str(folder) in line and "ps -eo" not in line]
 
 
 def seed_pending_approval(data: Path) -> str:
@@ -122,7 +90,8 @@ def test_pause_and_quit_from_the_real_tray_menu(tmp_path: Path) -> None:
     engine.dispose()
     approval_id = seed_pending_approval(data)
     port = free_port()
-    with virtual_display() as display:
+    with virtual_display() as screen, system_tray(screen.name):
+        display = screen.name
         up = subprocess.Popen(
             [
                 "dbus-run-session",
@@ -145,7 +114,8 @@ def test_pause_and_quit_from_the_real_tray_menu(tmp_path: Path) -> None:
             url = f"http://127.0.0.1:{port}"
             wait(lambda: web.get(f"{url}/api/health").status_code == 200, what="the server")
             headers = {"Authorization": f"Bearer {(data / 'local-token').read_text().strip()}"}
-            time.sleep(2)  # the icon docks in the tray
+            # Docked, and connected (the tooltip's first line is "Deputy"): its menu items are enabled.
+            wait(lambda: "Deputy" in [t.splitlines()[0] for t in docked_titles(display)], what="the icon in the tray")
             choose(display, ["Down", "Return"])  # the first item a person can pick: Pause
             wait(lambda: web.get(f"{url}/api/state", headers=headers).json()["paused"], what="paused")
             choose(display, ["Up", "Return"])  # the last item: Quit Deputy

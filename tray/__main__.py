@@ -1,0 +1,5 @@
+import sys
+
+from tray.process import main
+
+sys.exit(main())
