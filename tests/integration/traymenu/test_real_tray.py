@@ -1,7 +1,7 @@
 """`deputy up` with a real tray icon under Xvfb: pause from its menu, quit from its menu, restart clean.
 
-The icon docks in a real system tray (trayer) on a virtual display, with a session bus for GTK; the menu
-is opened with a right click and driven with the keyboard, as a person would.
+The icon docks in a real system tray (trayer) on a virtual display, with a session bus of the test's own for
+GTK; the menu is opened with a right click and driven with the keyboard, as a person would.
 """
 
 import os
@@ -22,7 +22,13 @@ from backend.db import create_schema, make_engine
 from backend.models import Approval, ApprovalStatus, AppState
 from backend.tasks import new_task
 from tests import web
-from tests.integration.traymenu.desktops import docked_titles, processes_using, system_tray, virtual_display
+from tests.integration.traymenu.desktops import (
+    docked_titles,
+    processes_using,
+    session_bus,
+    system_tray,
+    virtual_display,
+)
 
 ICON_AT = ("16", "16")  # trayer sits at the top left, one icon high
 
@@ -90,22 +96,11 @@ def test_pause_and_quit_from_the_real_tray_menu(tmp_path: Path) -> None:
     engine.dispose()
     approval_id = seed_pending_approval(data)
     port = free_port()
-    with virtual_display() as screen, system_tray(screen.name):
+    with virtual_display() as screen, system_tray(screen.name), session_bus() as bus:
         display = screen.name
         up = subprocess.Popen(
-            [
-                "dbus-run-session",
-                "--",
-                sys.executable,
-                "-m",
-                "backend.cli",
-                "up",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(data),
-            ],
-            env={**os.environ, "DISPLAY": display, "COLUMNS": "200"},
+            [sys.executable, "-m", "backend.cli", "up", "--port", str(port), "--data-dir", str(data)],
+            env={**os.environ, "DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": bus, "COLUMNS": "200"},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
