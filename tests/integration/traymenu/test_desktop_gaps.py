@@ -34,6 +34,8 @@ from tests.integration.traymenu.desktops import (
     virtual_display,
 )
 
+pytestmark = pytest.mark.slow
+
 SERVING_FOR = 3.0  # seconds the server must go on answering after the tray has had its say
 WITHIN = 60.0  # a generous bound for "did not happen"
 
