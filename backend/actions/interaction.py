@@ -55,6 +55,23 @@ async def check(params: CheckParams, ctx: ActionContext) -> ActionResult:
     return ActionResult(True, f"{'Checked' if params.checked else 'Unchecked'} {params.ref}.")
 
 
+class SelectRowParams(ActionParams):
+    ref: str = REF
+    add: bool = Field(False, description="Hold Ctrl (Cmd on macOS) to add the row to the rows already selected.")
+
+
+@registry.action(
+    "Select a row of a list (a message, a file) by clicking it, where the list has no checkbox to tick; reports "
+    "whether the row reads as selected afterwards.",
+    risk=Risk.LOCAL,
+)
+async def select_row(params: SelectRowParams, ctx: ActionContext) -> ActionResult:
+    took = await ctx.tab.select_row(params.ref, params.add)
+    if not took.selected:
+        return ActionResult(False, f"Clicked the row of {params.ref}, but it does not read as selected.")
+    return ActionResult(True, f"Selected the row of {params.ref}.", {"selected": True})
+
+
 class PressKeyParams(ActionParams):
     key: str = Field(max_length=40, description="Key or chord, e.g. Enter, Escape, Control+a.")
     ref: str | None = Field(None, description="Element to focus first.", pattern=r"^e\d+$")

@@ -320,7 +320,9 @@
       } else if (aria('aria-checked') === 'true') st.checked = true;
       else if (aria('aria-checked') === 'mixed') st.checked = 'mixed';
     }
-    if (src.matches(':disabled') || el.closest('[aria-disabled="true"]')) st.disabled = true;
+    // Only a real `disabled` stops clicks; aria-disabled is a claim many webmails leave on controls that work.
+    if (src.matches(':disabled')) st.disabled = true;
+    else if (el.closest('[aria-disabled="true"]')) st.disabled = 'aria';
     const expanded = aria('aria-expanded');
     if (expanded === 'true' || expanded === 'false') st.expanded = expanded === 'true';
     else if (tag === 'summary' && parentOf(el) && parentOf(el).localName === 'details') {

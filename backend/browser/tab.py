@@ -19,6 +19,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from backend.browser.egress import Egress
 from backend.browser.masking import paint_over, secret_boxes
+from backend.browser.rows import ADD_MODIFIER, Modifier, RowFacts, Selection, row_facts, row_point, row_state
 from backend.browser.scene import Scene, scene_of
 from backend.browser.screenshot import highlighted_screenshot
 from backend.browser.snapshot import ElementInfo, Snapshot, page_changes, resolve, take_snapshot
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 ACTION_TIMEOUT_MS = 8000
 SETTLE_QUIET_S = 0.3
 SETTLE_MAX_S = 3.0
+# A row's selection shows within a few of the page's changes after the click, or not at all.
+SELECT_LOOKS = 4
+SELECT_WAIT_S = 0.5
 # Roles of the fields a traveller's details may be filled into.
 FILLABLE_ROLES = frozenset({"textbox", "combobox", "spinbutton", "searchbox", "listbox"})
 
@@ -160,6 +164,10 @@ class Tab:
         self.last_snapshot = None
         return not wanted and sorted((await self.scene(None)).selected) == sorted(rows)
 
+    async def row_facts(self, refs: list[str]) -> dict[str, RowFacts]:
+        """What the rows holding these refs show beyond their text (addresses, bold, icons, selection)."""
+        return await row_facts(self.page, refs)
+
     def element(self, ref: str) -> ElementInfo:
         """The element `ref` as the last snapshot described it (what risk and approvals are judged on)."""
         if self.last_snapshot is None or ref not in self.last_snapshot.elements:
@@ -196,8 +204,49 @@ class Tab:
             raise BrowserActionError(f"Could not go back: {error.message.splitlines()[0]}") from None
         return response is not None
 
-    async def click(self, ref: str) -> None:
-        await self._do(f"click {ref}", (await self._locator(ref)).click(timeout=ACTION_TIMEOUT_MS))
+    async def click(self, ref: str, modifiers: list[Modifier] | None = None) -> None:
+        locator = await self._locator(ref)
+        if self.element(ref).states.get("disabled") == "aria":
+            # Playwright waits for aria-disabled to clear, forever for the menu items many webmails leave marked
+            # so that still work: wait only until it can be seen, then click where a person would.
+            await self._do(f"reach {ref}", locator.wait_for(state="visible", timeout=ACTION_TIMEOUT_MS))
+            await self._do(f"reach {ref}", locator.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS))
+            operation = locator.click(timeout=ACTION_TIMEOUT_MS, force=True, modifiers=modifiers)
+        else:
+            operation = locator.click(timeout=ACTION_TIMEOUT_MS, modifiers=modifiers)
+        await self._do(f"click {ref}", operation)
+
+    async def select_row(self, ref: str, add: bool) -> Selection:
+        """Select the list row holding `ref` by clicking it (with the platform's Ctrl or Meta to `add` it to the
+        rows already selected), and read in Deputy's own world whether the selection took."""
+        before = await row_state(self.page, ref)
+        if before is None:
+            raise BrowserActionError(f"Element {ref} is no longer in a row of the page; take a new snapshot.")
+        if before.selected:
+            return before
+        _, version = await self.changes()
+        spot = await row_point(self.page, ref)
+        if spot is None:
+            await self.click(ref, [ADD_MODIFIER] if add else None)
+        else:
+            # On the row itself, as a person selects it: a link in the row would open the message instead.
+            keyboard = self.page.keyboard
+            if add:
+                await keyboard.down(ADD_MODIFIER)
+            try:
+                await self._do(f"click the row of {ref}", self.page.mouse.click(*spot))
+            finally:
+                if add:
+                    await keyboard.up(ADD_MODIFIER)
+        for _ in range(SELECT_LOOKS):
+            after = await row_state(self.page, ref, before)
+            if after is None or after.selected:
+                break
+            # Selection is drawn by the page's script after the click: wait for its change, with a bound.
+            _, version = await self.changes(version, SELECT_WAIT_S)
+        if after is None:
+            raise BrowserActionError(f"The row of {ref} went away when it was clicked.")
+        return after
 
     async def _personal_value(self, ref: str, locator: Locator, text: str) -> str:
         """The text with its placeholders filled, if this field on this site may receive them; else the
