@@ -101,10 +101,12 @@ SELECT_MENU_CHOICES = re.compile(r"^\W*(all|none|read|unread|starred|unstarred|f
 # Pagers: another page of the same list, or more of it. Bare "Next" is left out: in a booking flow it
 # submits a step.
 PAGERS = re.compile(
-    r"^\W*((newer|older)( messages| conversations)?|(next|previous|first|last) page|page \d+|"
-    r"(load|show) more( messages| conversations| mail)?)\W*$",
+    r"^\W*((newer|older)( messages| conversations)?|((show|go to) (the )?)?(next|previous|first|last) page"
+    r"( of (messages|mail|conversations|results))?|page \d+|(load|show) more( messages| conversations| mail)?)\W*$",
     re.I,
 )
+# Controls that open a menu of further controls ("More", "⋮"); each control in it is judged when clicked.
+MENU_OPENERS = re.compile(r"^\W*(more( actions| options)?|actions|options|\u22ee|\u22ef|\u2026)\W*$", re.I)
 # Controls that open a form to fill in; nothing leaves until its own Send, which is judged on its own.
 FORM_OPENERS = re.compile(r"^\W*(compose|new (message|mail|email)|reply( all)?|forward)\W*$", re.I)
 # A confirmation that says the step is final, whatever verb it uses: "Remove 2 messages permanently?".
@@ -210,7 +212,13 @@ def assess(spec: ActionSpec, params: Any, target: Target | None, around: str = "
 
 
 def _opens_row(target: Target) -> bool:
-    return target.role == "clickable" and (target.tag == "tr" or target.context.startswith(("row", "table", "list")))
+    if target.role != "clickable":
+        return False
+    # A list item holding nothing but this control is a toolbar's slot ("Move"), not a row of a list.
+    alone = re.match(r'^\w+ "(.*)"$', target.context)
+    if alone and alone.group(1) == target.name:
+        return False
+    return target.tag == "tr" or target.context.startswith(("row", "table", "list"))
 
 
 def _click_risk(target: Target) -> Assessment:
@@ -232,8 +240,12 @@ def _click_risk(target: Target) -> Assessment:
         return Assessment(Risk.READ, f"{what} only opens the {folder} folder; looking at a folder changes nothing")
     if _only_selects(target, name):
         return Assessment(Risk.LOCAL, f"{what} only ticks rows on the page; nothing changes until an action is chosen")
-    if PAGERS.match(name) and target.role in ("button", "link") and target.form_method in (None, "get"):
+    # A link that opens a page is a GET wherever it sits; a form around it (a list's form) sends nothing.
+    by_link = target.role == "link" and _navigates(target.href)
+    if PAGERS.match(name) and target.role in ("button", "link") and (target.form_method in (None, "get") or by_link):
         return Assessment(Risk.READ, f"{what} only shows another page of the list")
+    if MENU_OPENERS.match(name) and target.role in ("button", "clickable", *MENU_ITEM_ROLES) and not target.form_method:
+        return Assessment(Risk.READ, f"{what} only opens a menu")
     submitted = _form_risk(target, clicked=True)
     if submitted is not None and submitted.risk is Risk.IRREVERSIBLE:
         return submitted
