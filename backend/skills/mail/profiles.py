@@ -24,6 +24,11 @@ class Profile:
     star: re.Pattern[str]  # a row's own star (or flag) button
     older: re.Pattern[str]  # the control that shows the next page of older mail, or loads more of the list
     menu: re.Pattern[str]  # a closed menu of the list's toolbar that may hold the controls ("More")
+    # The control back towards the newest mail: some webmails reopen the page of the list last shown.
+    newer: re.Pattern[str] = re.compile(
+        r"newer( messages| conversations)?|newest|((show|go to) (the )?)?(first|previous)( page)?|\u2039|\u00ab",
+        re.IGNORECASE,
+    )
 
     def verb_of(self, name: str) -> str | None:
         for verb, pattern in self.verbs.items():
@@ -36,6 +41,9 @@ class Profile:
 
     def is_older(self, name: str) -> bool:
         return bool(self.older.fullmatch(name.strip()))
+
+    def is_newer(self, name: str) -> bool:
+        return bool(self.newer.fullmatch(name.strip()))
 
     def is_menu(self, name: str) -> bool:
         return bool(self.menu.fullmatch(name.strip()))
@@ -78,8 +86,8 @@ GENERIC = Profile(
     },
     _words(r"(not )?(starred|flagged)|star|flag"),
     _words(
-        r"older|next( page)?|older (messages|conversations)|(load|show) more( messages| conversations| mail)?|"
-        r"\u203a|\u00bb|\u2192"
+        r"older|((show|go to) (the )?)?next( page)?( of (messages|mail|conversations))?|older (messages|conversations)|"
+        r"(load|show) more( messages| conversations| mail)?|\u203a|\u00bb|\u2192"
     ),
     _words(r"more( actions| options)?|actions|\u22ee|\u22ef|\u2026"),
 )

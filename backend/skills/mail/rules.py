@@ -2,7 +2,8 @@
 
 A rule is data (a `UserRule` of kind "mail"): it runs only once the user saved it (typed it, or approved it
 as a proposal), and it never calls the model. What it matches is only what a person sees in the list: the
-sender as shown, the subject's words, an unsubscribe or attachment mark on the row.
+sender as shown (or its address, where the list holds one), the subject's words, an unsubscribe or attachment
+mark on the row.
 """
 
 import re
@@ -109,6 +110,7 @@ class Seen:
     snippet: str = ""
     unsubscribe: bool = False
     attachment: bool = False
+    address: str = ""  # the sender's address, where the list holds it (often only in a tooltip)
 
 
 _WORD = re.compile(r"[\w'-]+")
@@ -117,9 +119,13 @@ _WORD = re.compile(r"[\w'-]+")
 def matches(rule: MailRule, seen: Seen) -> bool:
     m = rule.match
     sender = seen.sender.lower()
-    if m.sender and m.sender.lower() not in sender:
+    address = seen.address.lower()
+    # A rule names the sender as the list shows it or by address: either may be all the page shows.
+    if m.sender and m.sender.lower() not in sender and m.sender.lower() not in address:
         return False
-    if m.domain and not (sender.endswith("@" + m.domain) or sender.endswith("." + m.domain) or m.domain in sender):
+    if m.domain and not any(
+        s.endswith("@" + m.domain) or s.endswith("." + m.domain) or m.domain in s for s in (sender, address) if s
+    ):
         return False
     words = set(_WORD.findall(seen.subject.lower()))
     if m.subject_words and not all(w in words or w in seen.subject.lower() for w in m.subject_words):

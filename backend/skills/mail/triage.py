@@ -35,7 +35,7 @@ from backend.policy.engine import MAX_DESTRUCTIVE_PER_TASK, MAX_ITEMS_PER_ACTION
 from backend.policy.executor import Executor
 from backend.policy.lifecycle import Draft, Lifecycle
 from backend.skills.checkin.trips import keep_trip
-from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows
+from backend.skills.mail.inbox import ListPage, Row, key_of, read_rows, with_facts
 from backend.skills.mail.labels import covers, label_choice, label_control
 from backend.skills.mail.learning import Learner, remember_seen, verdicts_before
 from backend.skills.mail.profiles import profile_for
@@ -50,7 +50,9 @@ MAX_PAGES = 6
 EVERY_ROW = 1_000  # a list page's rows, all shown by one snapshot
 MESSAGES_PER_CALL = 50
 # The words of a control's kind that a batch of each verb covers (checked by the executor).
-COVERS = {"archive": ["archive"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
+# A "Move" beside a folder list archives where the site has no Archive button: triage picks the folder itself.
+COVERS = {"archive": ["archive", "move"], "mark_read": ["read"], "star": ["star", "starred", "flag", "flagged"]}
+ARCHIVE_FOLDER = "Archive"
 RUNNABLE = (*COVERS, "label")
 NOUNS = {"archive": "Archive", "mark_read": "Mark read", "star": "Star", "label": "Label"}
 
@@ -201,7 +203,9 @@ class Triage:
         tab = await self.browser.tab(task_id)
         await tab.settle()
         snapshot = await tab.snapshot(max_items=EVERY_ROW)  # every row of the list, in one look
-        return read_rows(snapshot, profile_for(snapshot.url, snapshot.title))
+        page = read_rows(snapshot, profile_for(snapshot.url, snapshot.title))
+        # What the rows show beyond their words (an address in a tooltip, bold, an icon, a selection).
+        return with_facts(page, await tab.row_facts([row.handle for row in page.rows]))
 
     async def _read_all(self, task_id: str) -> list[Row]:
         rows: list[Row] = []
@@ -447,12 +451,16 @@ class Triage:
         if verb == "star" and row.star:
             outcome = await self.executor.propose(task_id, "click", {"ref": row.star}, origin=origin, under=batch_id)
             return "" if outcome.status == "done" else outcome.message
-        ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin=origin)
-        if ticked.status != "done":
-            return ticked.message
+        why = await self._select(task_id, row, page)
+        if why:
+            return why
         if verb == "label":
-            return await self._label(task_id, row.box, str(item.get("label") or ""), batch_id)
+            return await self._label(task_id, row, str(item.get("label") or ""), batch_id)
         page = await self._page(task_id)
+        if [r for r in page.rows if r.selected and r.key != row.key]:
+            # The site's control acts on every selected row: never on one the user did not approve.
+            await self._unselect(task_id, row)
+            return "other messages were selected with it, so nothing was done"
         control = page.controls.get(verb)
         for menu in page.menus if control is None else []:
             # Bulk actions hidden in a menu ("More" -> "Move to archive"): opening a menu only shows it.
@@ -461,20 +469,52 @@ class Triage:
             control = page.controls.get(verb)
             if opened.status != "done" or control is not None:
                 break
+        if control is None and verb == "archive" and page.mover is not None:
+            return await self._move(task_id, page, batch_id)
         if control is None:
-            await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin=origin)
+            await self._unselect(task_id, row)
             return f"this site shows no control to {NOUNS[verb].lower()}"
         outcome = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
         return "" if outcome.status == "done" else outcome.message
 
-    async def _label(self, task_id: str, box: str, label: str, batch_id: str) -> str:
-        """Label the ticked row through the site's own label control and the label's own menu item."""
+    async def _select(self, task_id: str, row: Row, page: ListPage) -> str:
+        """Select the row the way its list selects: tick its checkbox, or click the row; '' once it is selected."""
+        if row.box:
+            ticked = await self.executor.propose(task_id, "check", {"ref": row.box, "checked": True}, origin="triage")
+            return "" if ticked.status == "done" else ticked.message
+        if row.selected:
+            return ""
+        # A row already selected (the message open beside the list) is replaced by a plain click; with none,
+        # Ctrl (Meta on macOS) selects this one alone without opening it.
+        others = any(r.selected for r in page.rows if r.key != row.key)
+        picked = await self.executor.propose(
+            task_id, "select_row", {"ref": row.pick, "add": not others}, origin="triage"
+        )
+        return "" if picked.status == "done" else picked.message
+
+    async def _unselect(self, task_id: str, row: Row) -> None:
+        if row.box:
+            await self.executor.propose(task_id, "check", {"ref": row.box, "checked": False}, origin="triage")
+
+    async def _move(self, task_id: str, page: ListPage, batch_id: str) -> str:
+        """Archive the selected row through a folder list and its Move control."""
+        assert page.mover is not None
+        chosen = await self.executor.propose(
+            task_id, "select_option", {"ref": page.mover.folders, "values": [ARCHIVE_FOLDER]}, origin="triage"
+        )
+        if chosen.status != "done":
+            return f"this site has no {ARCHIVE_FOLDER} folder to move it to"
+        moved = await self.executor.propose(task_id, "click", {"ref": page.mover.move}, origin="triage", under=batch_id)
+        return "" if moved.status == "done" else moved.message
+
+    async def _label(self, task_id: str, row: Row, label: str, batch_id: str) -> str:
+        """Label the selected row through the site's own label control and the label's own menu item."""
         origin = "triage"
         tab = await self.browser.tab(task_id)
         await tab.settle()
         control = label_control(await tab.snapshot())
         if control is None:
-            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            await self._unselect(task_id, row)
             return "this site shows no control to label mail"
         opened = await self.executor.propose(task_id, "click", {"ref": control}, origin=origin, under=batch_id)
         if opened.status != "done":
@@ -483,7 +523,7 @@ class Triage:
         choice = label_choice(await tab.snapshot(), label)
         if choice is None:
             await self.executor.propose(task_id, "press_key", {"key": "Escape"}, origin=origin)
-            await self.executor.propose(task_id, "check", {"ref": box, "checked": False}, origin=origin)
+            await self._unselect(task_id, row)
             return f"this site has no label '{label}'"
         outcome = await self.executor.propose(task_id, "click", {"ref": choice}, origin=origin, under=batch_id)
         return "" if outcome.status == "done" else outcome.message
@@ -495,6 +535,18 @@ class Triage:
         if row is not None:
             return row, page
         await self.executor.propose(task_id, "navigate", {"url": url}, origin="triage")
+        page = await self._page(task_id)
+        for _ in range(MAX_PAGES):
+            # Some webmails reopen the page of the list last shown: back to the newest first, looking on the way.
+            row = next((r for r in page.rows if r.key == key), None)
+            if row is not None:
+                return row, page
+            if page.newer is None:
+                break
+            turned = await self.executor.propose(task_id, "click", {"ref": page.newer}, origin="triage")
+            if turned.status != "done":
+                break
+            page = await self._page(task_id)
         for _ in range(MAX_PAGES):
             page = await self._page(task_id)
             row = next((r for r in page.rows if r.key == key), None)
