@@ -42,6 +42,10 @@ class BrowserActionError(Exception):
     """An action that could not be done on the page; the message is for the model and the audit log."""
 
 
+class StaleElement(BrowserActionError):
+    """The element a ref named has left the page (a page that redraws its list, say) before the action."""
+
+
 @dataclass
 class Tab:
     task_id: str
@@ -181,9 +185,7 @@ class Tab:
         try:
             return await resolve(self.page, ref)
         except Exception as error:
-            raise BrowserActionError(
-                f"Element {ref} is no longer on the page ({error}); take a new snapshot."
-            ) from None
+            raise StaleElement(f"Element {ref} is no longer on the page ({error}); take a new snapshot.") from None
 
     async def _do(self, what: str, operation: Awaitable[object]) -> None:
         try:

@@ -1,6 +1,7 @@
 """Running one cleared action: the write gate opened for it alone, what the page did recorded, the audit
 written, destructive changes counted. The only place an action function is called."""
 
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,11 +16,14 @@ from backend.actions.registry import ActionContext, ActionParams, ActionResult, 
 from backend.actions.risk import Assessment
 from backend.browser.gate import Clearance, GateEvent
 from backend.browser.session import BrowserSession
-from backend.browser.tab import BrowserActionError, Tab
+from backend.browser.tab import BrowserActionError, StaleElement, Tab
 from backend.clock import Clock
 from backend.events import EventBus
 from backend.models import AppState, Task
 from backend.policy.audit import AuditLog
+from backend.policy.binding import identity, refind
+
+log = logging.getLogger(__name__)
 
 _PERMIT = registry.issue_permit()
 
@@ -100,10 +104,7 @@ class Execution:
         )
         try:
             async with gate.cleared(step.task_id, clearance):
-                try:
-                    result = await registry.function(step.spec, _PERMIT)(step.params, ctx)
-                except BrowserActionError as error:
-                    result = ActionResult(False, str(error))
+                result = await self._act(tab, step, ctx)
                 # A local change (typing, choosing an option, ticking a box) sends nothing the gate must clear,
                 # so only what may load or send waits for the page to settle inside the clearance.
                 if step.spec.touches_page and step.assessment.risk is not Risk.LOCAL:
@@ -112,6 +113,29 @@ class Execution:
             gate.listeners.remove(collect)
         tab.last_snapshot = None  # the page may have changed: the next targeted proposal looks again
         return self._record(tab, step, actor, approval_id, result, seen, dumped)
+
+    async def _act(self, tab: Tab, step: Step, ctx: ActionContext) -> ActionResult:
+        """Run the action. A page that redrew its target between the look and the act (a dashboard's list
+        refreshing) is looked at again, and the action runs on the one element just like it, if there is one:
+        the same role, name, context and destination that the policy judged."""
+        ref = getattr(step.params, "ref", None)
+        seen = tab.last_snapshot.elements.get(ref) if ref and tab.last_snapshot else None
+        action = registry.function(step.spec, _PERMIT)
+        try:
+            return await action(step.params, ctx)
+        except StaleElement as error:
+            if seen is None:
+                return ActionResult(False, str(error))
+            again = refind(await tab.snapshot(), "", identity(seen))
+            if again is None:
+                return ActionResult(False, str(error))
+            log.info("Task %s: %s was redrawn; acting on %s, the same element now.", step.task_id, ref, again.ref)
+            try:
+                return await action(step.params.model_copy(update={"ref": again.ref}), ctx)
+            except BrowserActionError as error:
+                return ActionResult(False, str(error))
+        except BrowserActionError as error:
+            return ActionResult(False, str(error))
 
     def _record(
         self,
