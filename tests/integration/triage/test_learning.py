@@ -4,6 +4,11 @@ The reader (the real SDK against the scripted Messages API) suggests archiving L
 user approves that three times, in three triage runs; Deputy proposes one rule, with how many messages seen
 so far it would have matched. Approved, the rule sorts the next inbox with no model call for that mail; the
 user undoes what it did twice and the rule retires, saying so.
+
+The approvals before the one a test is about are history, seeded through the approval lifecycle and the
+learner (`tests.seeding.approved_before`) as copies of the batch the live triage proposes. The one it is about
+is given live, through the real triage and the API: the third, which proposes the rule, or the one after a
+rejection, which must not propose it again.
 """
 
 import json
@@ -22,6 +27,7 @@ from tests.integration.agent.conftest import fresh_mailbox, mail_changes
 from tests.integration.triage.conftest import batches, ended, task_of, triage
 from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, text
+from tests.seeding import approved_before
 
 pytestmark = pytest.mark.slow
 
@@ -73,15 +79,19 @@ def rule_proposals(deputy: Deputy) -> list[dict[str, Any]]:
     return [a for a in deputy.get("/api/approvals", token=deputy.local_token).json() if a["kind"] == "rule"]
 
 
-def approve_archive(deputy: Deputy, box: str) -> str:
+def proposed_archive(deputy: Deputy, box: str) -> tuple[str, dict[str, Any]]:
+    """A triage of `box` and the one batch it proposes: archive LaunchList's mail, and nothing the reader flagged."""
     task_id = triage(deputy, box)
     (batch,) = batches(deputy, task_id, 1)
     assert batch["action"] == "archive"
     assert {i["sender"] for i in batch["params"]["items"]} == {LEARNT}
+    return task_id, batch
+
+
+def approve_archive(deputy: Deputy, task_id: str, batch: dict[str, Any]) -> None:
     answer = deputy.post(f"/api/approvals/{batch['id']}/approve", {}, token=deputy.local_token)
     assert answer.status_code == 200, answer.text
     assert ended(deputy, task_id)["status"] == "finished"
-    return task_id
 
 
 def inbox_of(box: str) -> list[dict[str, Any]]:
@@ -98,20 +108,22 @@ def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_
     deputy: Deputy, model: ModelServer, still_mail: ThreadedServer, mail_clock: ManualClock
 ) -> None:
     # One moment: today's mail shows its time of day, so boxes made minutes apart would list it differently.
-    boxes = [fresh_mailbox(still_mail.url) for _ in range(4)]
+    boxes = [fresh_mailbox(still_mail.url) for _ in range(2)]
     learnt = [m for m in inbox_of(boxes[0]) if m["from"]["name"] == LEARNT]
     assert len(learnt) >= 2
 
-    for run, box in enumerate(boxes[:3]):
-        approve_archive(deputy, box)
-        if run < 2:
-            assert rule_proposals(deputy) == []  # twice is not yet a habit
+    # The third triage is live; the two approvals before it are history, of the batch it proposes.
+    task_id, batch = proposed_archive(deputy, boxes[0])
+    for _ in range(2):
+        assert approved_before(deputy, batch["id"]) is None
+        assert rule_proposals(deputy) == []  # twice is not yet a habit
+    approve_archive(deputy, task_id, batch)
 
     (proposal,) = rule_proposals(deputy)
     assert proposal["status"] == "pending"
     rule = proposal["params"]["rule"]
     assert rule["match"] == {"sender": LEARNT, "subject_words": []} and rule["action"] == "archive"
-    assert proposal["params"]["past_matches"] == len(learnt)  # the same messages, seen in three inboxes
+    assert proposal["params"]["past_matches"] == len(learnt)
     assert proposal["objects"][0] == f"Would have matched {len(learnt)} message(s) Deputy has seen"
     assert proposal["editable"] == ["match", "action", "label"]
     assert "3 times" in proposal["policy_reason"]
@@ -129,8 +141,9 @@ def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_
     told = deputy.get(f"/api/approvals/{proposal['id']}", token=deputy.local_token).json()
     assert told["status"] == "executed" and f"rule {rule_id}" in told["outcome"]
 
-    # The next inbox: the rule sorts LaunchList's mail, and none of it goes to the model.
-    box = boxes[3]
+    # The next inbox, the same mail listed alike: the rule sorts LaunchList's mail, and none of it goes to the
+    # model. (Seen again, a message is the same message: one SeenMail row per key, or this triage would fail.)
+    box = boxes[1]
     before = len(model.requests)
     task_id = triage(deputy, box)
     (batch,) = batches(deputy, task_id, 1)
@@ -179,16 +192,18 @@ def test_three_approvals_propose_one_rule_that_then_runs_free_and_retires_after_
 def test_a_rejected_proposal_is_not_made_again_and_flagged_mail_teaches_nothing(
     deputy: Deputy, mail_server: ThreadedServer
 ) -> None:
-    for _ in range(3):
-        approve_archive(deputy, fresh_mailbox(mail_server.url))
+    # The fourth triage is live; the three approvals before it are history, and the third proposes the rule.
+    task_id, batch = proposed_archive(deputy, fresh_mailbox(mail_server.url))
+    proposed = [approved_before(deputy, batch["id"]) for _ in range(3)]
     (proposal,) = rule_proposals(deputy)
+    assert proposed == [None, None, proposal["id"]]
     for edits in ({"action": "unsubscribe"}, {"match": {}}, {"to": "x@evil.test"}, {"action": "label"}):
         answer = deputy.post(f"/api/approvals/{proposal['id']}/approve", {"edits": edits}, token=deputy.local_token)
         assert answer.status_code == 422, answer.text
         assert answer.json()["detail"]
     rejected = deputy.post(f"/api/approvals/{proposal['id']}/reject", {"reason": "no"}, token=deputy.local_token)
     assert rejected.status_code == 200
-    approve_archive(deputy, fresh_mailbox(mail_server.url))
+    approve_archive(deputy, task_id, batch)
     assert [p["id"] for p in rule_proposals(deputy)] == [proposal["id"]]  # remembered: not proposed again
     assert [r for r in deputy.get("/api/rules", token=deputy.local_token).json() if r["kind"] == "mail"] == []
 
