@@ -1,4 +1,10 @@
-"""`deputy` as a user runs it: real processes, readable errors, never a traceback."""
+"""`deputy` as a user runs it: readable errors, never a traceback.
+
+Most tests run the command in this process (tests/cli.py). Three run a real process: the doctor's two, since
+on a desktop the doctor imports GTK and pystray and opens the session bus, which would stay in this process
+after the call (one of them starts the installed `deputy` script, proving the entry point works); and the
+corrupt database's, since only a real process shows that nothing prints a traceback on the way out either.
+"""
 
 import os
 import socket
@@ -9,17 +15,23 @@ from pathlib import Path
 import pytest
 
 from tests import web
+from tests.cli import Result, deputy_cli
 from tests.live import Deputy
 
-DEPUTY = [sys.executable, "-m", "backend.cli"]
+INSTALLED = [str(Path(sys.executable).with_name("deputy"))]
+MODULE = [sys.executable, "-m", "backend.cli"]
 
 
-def run(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], env: dict[str, str] | None = None) -> Result:
+    return deputy_cli(*args, env={"COLUMNS": "200", **(env or {})})
+
+
+def run_process(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run(DEPUTY + args, capture_output=True, text=True, env=full_env, timeout=timeout)
+    return subprocess.run(command, capture_output=True, text=True, env=full_env, timeout=60)
 
 
-def assert_friendly(result: subprocess.CompletedProcess[str]) -> str:
+def assert_friendly(result: Result | subprocess.CompletedProcess[str]) -> str:
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output
@@ -27,14 +39,16 @@ def assert_friendly(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_doctor_without_chromium_says_how_to_fix_it(tmp_path: Path) -> None:
-    result = run(["doctor"], {"DEPUTY_CHROMIUM": str(tmp_path / "no-chromium"), "DEPUTY_DATA_DIR": str(tmp_path)})
+    env = {"DEPUTY_CHROMIUM": str(tmp_path / "no-chromium"), "DEPUTY_DATA_DIR": str(tmp_path)}
+    result = run_process([*INSTALLED, "doctor"], env)
     output = assert_friendly(result)
     assert "No Chromium found" in output
     assert "apt-get install chromium" in output
 
 
 def test_doctor_reports_every_check(tmp_path: Path) -> None:
-    result = run(["doctor", "--data-dir", str(tmp_path / "data"), "--port", "1"], {"ANTHROPIC_API_KEY": ""})
+    command = [*MODULE, "doctor", "--data-dir", str(tmp_path / "data"), "--port", "1"]
+    result = run_process(command, {"ANTHROPIC_API_KEY": ""})
     output = result.stdout
     for name in ("Chromium", "Display", "Data folder", "Port", "Model key"):
         assert name in output
@@ -166,7 +180,7 @@ def test_a_corrupt_database_gets_one_line_naming_the_file(tmp_path: Path) -> Non
     data = tmp_path / "data"
     data.mkdir()
     (data / "deputy.db").write_bytes(b"this is not a database, just some bytes" * 200)
-    output = assert_friendly(run(["pair", "--data-dir", str(data)]))
+    output = assert_friendly(run_process([*MODULE, "pair", "--data-dir", str(data)]))
     assert str(data / "deputy.db") in output
     assert "Move" in output and "report" not in output
     foreign = tmp_path / "foreign"
@@ -175,5 +189,5 @@ def test_a_corrupt_database_gets_one_line_naming_the_file(tmp_path: Path) -> Non
 
     with sqlite3.connect(foreign / "deputy.db") as db:
         db.execute("CREATE TABLE task (id TEXT PRIMARY KEY, title TEXT)")
-    output = assert_friendly(run(["pair", "--data-dir", str(foreign)]))
+    output = assert_friendly(run_process([*MODULE, "pair", "--data-dir", str(foreign)]))
     assert "another program" in output and str(foreign / "deputy.db") in output

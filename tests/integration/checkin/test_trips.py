@@ -2,13 +2,12 @@
 by the API and `deputy trips`, and "Check in" is offered once when the airline's window opens."""
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 from typing import Any
 
 from backend.skills.checkin.trips import keep_trip, offer_due
 from backend.skills.mail.reader import parse
+from tests.cli import deputy_cli
 from tests.integration.checkin.test_demo_air import capture_events
 from tests.live import Deputy
 
@@ -62,12 +61,7 @@ def test_trips_are_listed_and_offered_once_when_the_window_opens(agent: Deputy) 
     offered = [data for kind, data in events if kind == "trip.checkin_open"]
     assert len(offered) == 1 and offered[0]["booking_code"] == "FM5W6C" and offered[0]["offer"] == "Check in"
 
-    printed = subprocess.run(
-        [sys.executable, "-m", "backend.cli", "trips", "--data-dir", str(agent.settings.data_dir)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    printed = deputy_cli("trips", "--data-dir", str(agent.settings.data_dir))
     assert printed.returncode == 0, printed.stderr
     assert "FM5W6C" in printed.stdout and "Yuki Nakamura, Ren Nakamura" in printed.stdout
     assert "Traceback" not in printed.stderr

@@ -3,8 +3,6 @@ person and per team, never tokens, and never shows what a task or a page said.""
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlmodel import Session
@@ -13,6 +11,7 @@ from backend.ledger.budgets import Book
 from backend.ledger.pricing import Usage
 from backend.models import AuditRecord, TaskStatus
 from backend.tasks import new_task, set_status
+from tests.cli import deputy_cli
 from tests.live import Deputy, start_deputy
 
 SECRET = "Wire 4,800 EUR to IBAN DE44 5001 0517 5407 3249 31"  # text from a mail a task was about
@@ -77,23 +76,16 @@ def test_outcomes_per_person_and_team_come_first_with_no_tokens_and_no_text(tmp_
     assert "token" not in text  # no token counts, per person or at all
     assert "IBAN" not in text and "invoice" not in text.lower()
 
-    command = [sys.executable, "-m", "backend.cli", "report", "--team", "--period", "day"]
-    env = {**os.environ, "COLUMNS": "250", "DEPUTY_DATABASE_URL": url, "DEPUTY_DATA_DIR": str(tmp_path / "chen")}
-    shown = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    env = {"COLUMNS": "250", "DEPUTY_DATABASE_URL": url, "DEPUTY_DATA_DIR": str(tmp_path / "chen")}
+    shown = deputy_cli("report", "--team", "--period", "day", env=env)
     assert shown.returncode == 0, shown.stderr
     rows = [line for line in shown.stdout.splitlines() if line.strip().startswith(("│ ana", "│ chen", "│ ben"))]
     assert [row.split("│")[1].strip() for row in rows] == ["ana", "chen", "ben"]
     assert "IBAN" not in shown.stdout and "token" not in shown.stdout.lower()
 
-    mine = subprocess.run(
-        [*command[:-3], "--period", "day"],
-        capture_output=True,
-        text=True,
-        env={**env, "DEPUTY_USER_ID": "chen", "DEPUTY_TEAM": "sales"},
-        timeout=120,
-    )
+    mine = deputy_cli("report", "--period", "day", env={**env, "DEPUTY_USER_ID": "chen", "DEPUTY_TEAM": "sales"})
     assert mine.returncode == 0, mine.stderr
     assert "chen" in mine.stdout and "ana" not in mine.stdout and "ben" not in mine.stdout
 
-    bad = subprocess.run(command, capture_output=True, text=True, env={**env, "DEPUTY_USER_ID": "<b>ana</b>"})
+    bad = deputy_cli("report", "--team", "--period", "day", env={**env, "DEPUTY_USER_ID": "<b>ana</b>"})
     assert bad.returncode != 0 and "DEPUTY_USER_ID" in bad.stderr and "Traceback" not in bad.stderr

@@ -4,9 +4,6 @@ recipe doing the same on the same page still asks), a revoked grant asks again, 
 granted at all."""
 
 import html
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backend.servers import ThreadedServer
 from tests import web
+from tests.cli import Result, deputy_cli
 from tests.integration.agent.conftest import find_ref
 from tests.integration.recipes.conftest import approve, learned_from, start_task, task_state, wait_ended
 from tests.live import Deputy
@@ -101,15 +99,9 @@ def replay_asks(deputy: Deputy, instruction: str, paper: ThreadedServer) -> bool
     return isinstance(asked, list)
 
 
-def cli(deputy: Deputy, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(deputy: Deputy, *args: str) -> Result:
     common = ["--port", str(deputy.port), "--data-dir", str(deputy.settings.data_dir)]
-    return subprocess.run(
-        [sys.executable, "-m", "backend.cli", "recipes", *args, *common],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "160"},
-        timeout=120,
-    )
+    return deputy_cli("recipes", *args, *common, env={"COLUMNS": "160"})
 
 
 def test_a_granted_step_stops_asking_for_that_recipe_only(

@@ -1,9 +1,6 @@
 """The starter recipe a newcomer runs with no model key: Demo Deploy's status check, from the CLI and the
 API, end to end at zero tokens; and what the recipes API and CLI say about bad input."""
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from backend.db import create_schema, make_engine
 from backend.models import Recipe
 from backend.recipes.library import Library
 from tests import web
+from tests.cli import Result, deputy_cli
 from tests.integration.recipes.conftest import wait_ended
 from tests.live import Deputy, start_deputy
 
@@ -28,15 +26,9 @@ def keyless(tmp_path: Path) -> Iterator[Deputy]:
         yield server
 
 
-def cli(deputy: Deputy, args: list[str]) -> subprocess.CompletedProcess[str]:
+def cli(deputy: Deputy, args: list[str]) -> Result:
     common = ["--port", str(deputy.port), "--data-dir", str(deputy.settings.data_dir)]
-    return subprocess.run(
-        [sys.executable, "-m", "backend.cli", *args, *common],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "160"},
-        timeout=120,
-    )
+    return deputy_cli(*args, *common, env={"COLUMNS": "160"})
 
 
 def test_the_starter_status_check_runs_without_a_model_key(keyless: Deputy, deploy_server) -> None:

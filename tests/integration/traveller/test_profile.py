@@ -3,14 +3,13 @@ refused with reasons and nothing half saved."""
 
 import json
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests import web
+from tests.cli import Result, deputy_cli
 from tests.live import Deputy, start_deputy
 
 ANA = {
@@ -84,29 +83,22 @@ def test_bad_input_gets_422_with_the_reason_and_saves_nothing(deputy: Deputy, ch
     assert (deputy.settings.data_dir / "traveller.json").read_bytes() == before
 
 
-def deputy_cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "backend.cli", *args, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def cli(data: Path, *args: str) -> Result:
+    return deputy_cli(*args, "--data-dir", str(data))
 
 
 def test_cli_sets_shows_masked_and_refuses_bad_dates(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    done = deputy_cli(data, "profile", "set", "first_name=Ana", "last_name=Ruiz", "passport_number=XK4471902",
-                      "passport_expiry=2034-05-01", "date_of_birth=1988-04-23")  # fmt: skip
+    done = cli(data, "profile", "set", "first_name=Ana", "last_name=Ruiz", "passport_number=XK4471902",
+               "passport_expiry=2034-05-01", "date_of_birth=1988-04-23")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert deputy_cli(data, "profile", "add-companion", "first_name=Ben", "last_name=Ruiz").returncode == 0
-    shown = deputy_cli(data, "profile", "show").stdout
+    assert cli(data, "profile", "add-companion", "first_name=Ben", "last_name=Ruiz").returncode == 0
+    shown = cli(data, "profile", "show").stdout
     assert "Ana Ruiz" in shown and "Companion 1: Ben Ruiz" in shown and "•••••••02" in shown
     assert "XK4471902" not in shown and "1988-04-23" not in shown
-    bad = deputy_cli(data, "profile", "set", "date_of_birth=1988-13-01")
+    bad = cli(data, "profile", "set", "date_of_birth=1988-13-01")
     assert bad.returncode == 1 and "1988-13-01 is not a real date" in bad.stderr and "Traceback" not in bad.stderr
-    expired = deputy_cli(
-        data, "profile", "set", "--companion", "1", "passport_number=AB12345", "passport_expiry=2020-02-02"
-    )
+    expired = cli(data, "profile", "set", "--companion", "1", "passport_number=AB12345", "passport_expiry=2020-02-02")
     assert expired.returncode == 1 and "expired on 2020-02-02" in expired.stderr
-    assert deputy_cli(data, "profile", "rm", "1").returncode == 0
-    assert "Ben" not in deputy_cli(data, "profile", "show").stdout
+    assert cli(data, "profile", "rm", "1").returncode == 0
+    assert "Ben" not in cli(data, "profile", "show").stdout
