@@ -158,6 +158,7 @@ STORAGE = (
     "tests/integration/recipes/test_grants.py",
     "tests/integration/checkin/test_trips.py",
     "tests/integration/triage/test_rules_cli.py",
+    "tests/integration/triage/test_rules_postbox.py",
     "tests/unit/test_budgets.py",
 )
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.async_api import Page, expect
 
 from backend.servers import ThreadedServer
@@ -18,6 +19,8 @@ from tests.e2e.conftest import (
     until,
 )
 from tests.live import Deputy
+
+pytestmark = pytest.mark.slow
 
 
 async def test_popup_shows_a_pending_approval_with_screenshot_and_cost(

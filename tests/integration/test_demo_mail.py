@@ -17,6 +17,8 @@ from backend.demo.mail.seed_commerce import BOOKING_CODE, RESET_CODE
 from backend.servers import ThreadedServer
 from tests import web
 
+pytestmark = pytest.mark.slow
+
 DASH = "\N{EN DASH}"  # the pager separates the range with an en dash, as Gmail does
 
 

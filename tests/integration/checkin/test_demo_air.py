@@ -20,6 +20,8 @@ from tests.integration.checkin.pilot import Pilot
 from tests.live import Deputy
 from tests.model_server import ModelServer
 
+pytestmark = pytest.mark.slow
+
 YUKI = Person(first_name="Yuki", last_name="Nakamura", date_of_birth=date(1986, 7, 14), nationality="JP",
               passport_number="TK5520931", passport_country="JP", passport_expiry=date(2032, 8, 1),
               seat_preference="window")  # fmt: skip

@@ -3,6 +3,8 @@ chosen, and saying no leaves the basket empty while the check-in still completes
 
 from datetime import date
 
+import pytest
+
 from backend.traveller.profile import Person, Profile
 from backend.traveller.vault import Vault
 from tests import web
@@ -10,6 +12,8 @@ from tests.integration.agent.conftest import wait_ended, wait_pending
 from tests.integration.checkin.pilot import Pilot
 from tests.live import Deputy
 from tests.model_server import ModelServer
+
+pytestmark = pytest.mark.slow
 
 ALEX = Person(first_name="Alex", last_name="Rivera", date_of_birth=date(1990, 3, 2), nationality="PT",
               passport_number="P7730215", passport_country="PT", passport_expiry=date(2031, 5, 20),

@@ -21,7 +21,7 @@ from tests.live import Deputy, start_deputy
 from tests.model_server import ModelRequest, ModelServer, Reply, text, tool_use
 from tests.sites.harbor.app import create_app as harbor_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

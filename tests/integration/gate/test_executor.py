@@ -3,9 +3,13 @@
 import threading
 import time
 
+import pytest
+
 from backend.models import ApprovalStatus
 from tests.integration.gate.conftest import Mailbox, make_task, ref_named
 from tests.live import Deputy
+
+pytestmark = pytest.mark.slow
 
 
 def propose(deputy: Deputy, task_id: str, action: str, **params: object):

@@ -20,7 +20,7 @@ from tests.integration.recipes.conftest import approve, learned_from, start_task
 from tests.live import Deputy
 from tests.model_server import ModelRequest, ModelServer, text, tool_use
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def newsletter() -> FastAPI:

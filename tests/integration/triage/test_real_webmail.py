@@ -15,6 +15,8 @@ from tests.live import Deputy, start_deputy
 from tests.sites.webmail.seed import MESSAGES
 from tests.sites.webmail.server import Webmail
 
+pytestmark = pytest.mark.slow
+
 NEWSLETTERS = {"Fieldnotes Weekly", "Birdwatch Monthly"}  # the first on page 1 of the Inbox, the other on page 2
 SIGN_IN = "sign-in"
 

@@ -16,6 +16,8 @@ from tests.sites.wren import client
 from tests.sites.wren.app import create_app
 from tests.sites.wren.seed import FIELDNOTES, SHOPMART, seed_messages
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wren_server() -> Iterator[ThreadedServer]:

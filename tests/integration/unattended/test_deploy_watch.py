@@ -17,7 +17,7 @@ from backend.servers import ThreadedServer
 from tests.live import Deputy, start_deputy
 from tests.sites.harbor.app import create_app as harbor_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture
