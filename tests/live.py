@@ -116,6 +116,5 @@ def start_deputy(
     settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)
     clock = clock or ManualClock()
     app = create_app(settings, clock, browser=None if own_chromium else shared.chromium())
-    app.state.ctx.ws_auth_timeout = 0.5
     with shared.serve(app, sock) as server:
         yield Deputy(server, settings, clock, app)

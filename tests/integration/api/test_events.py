@@ -50,11 +50,13 @@ def test_foreign_host_handshake_is_refused(deputy: Deputy) -> None:
 
 
 def test_no_auth_frame_closes_the_socket(deputy: Deputy) -> None:
+    deputy.ctx.ws_auth_timeout = 0.5  # the other tests keep Deputy's 5 s: a busy machine can take over 0.5 s
     with connect(ws_url(deputy), open_timeout=5) as ws:
         expect_closed(ws, 1008)
 
 
 def test_token_in_the_url_does_not_authenticate(deputy: Deputy) -> None:
+    deputy.ctx.ws_auth_timeout = 0.5
     with connect(ws_url(deputy, f"?token={deputy.local_token}"), open_timeout=5) as ws:
         expect_closed(ws, 1008)
 
