@@ -39,6 +39,11 @@ class Reply:
         return str(detail) if detail else f"Deputy answered {self.status_code}."
 
 
+# Whether Deputy is there at all is known at once; a busy Deputy (a triage, a model call) may take longer to
+# answer a request, which `timeout` allows for.
+PROBE_S = 5.0
+
+
 class LocalClient:
     def __init__(self, port: int, token_path: Path, timeout: float = 5.0) -> None:
         self.port = port
@@ -56,8 +61,8 @@ class LocalClient:
         except OSError:
             return ""
 
-    def _send(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Reply:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self._timeout)
+    def _send(self, method: str, path: str, body: Any, headers: dict[str, str], timeout: float) -> Reply:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         payload = None if body is None else jsonlib.dumps(body).encode()
         if payload is not None:
             headers = {**headers, "Content-Type": "application/json"}
@@ -73,10 +78,10 @@ class LocalClient:
     def health(self) -> dict[str, Any] | None:
         """The server's health answer, or None if nothing that answers as Deputy is there."""
         try:
-            body = self._send("GET", "/api/health", None, {}).json()
+            body = self._send("GET", "/api/health", None, {}, min(self._timeout, PROBE_S)).json()
         except (ServerUnavailable, ValueError):
             return None
         return body if isinstance(body, dict) and body.get("app") == "deputy" else None
 
     def request(self, method: str, path: str, json: Any = None) -> Reply:
-        return self._send(method, path, json, {"Authorization": f"Bearer {self.token()}"})
+        return self._send(method, path, json, {"Authorization": f"Bearer {self.token()}"}, self._timeout)

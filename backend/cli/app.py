@@ -99,7 +99,8 @@ def fresh_code(settings: "Settings") -> tuple[str, str]:
     return code, expires.astimezone().strftime("%H:%M")
 
 
-def local_client(settings: "Settings", timeout: float = 5.0) -> LocalClient:
+def local_client(settings: "Settings", timeout: float = 30.0) -> LocalClient:
+    """Deputy's API for a command: a busy Deputy is waited for, up to `timeout` seconds an answer."""
     return LocalClient.for_settings(settings, timeout)
 
 
