@@ -17,7 +17,7 @@ from backend import pairing
 from backend.clock import Clock, ManualClock
 from backend.config import Settings
 from backend.main import create_app
-from backend.servers import bind_loopback
+from backend.servers import ThreadedServer, bind_loopback
 from tests import web
 from tests.loop import ServedApp, shared_loop
 
@@ -102,6 +102,12 @@ class Deputy:
         return web.post(f"{self.url}{path}", json=body, headers=headers)
 
 
+# The extension's tests run each Deputy on a loop and a Chromium of its own, as before the shared loop: with
+# the shared one, the popup missed a pause made elsewhere in about half the runs of its module, a race not
+# yet understood (tests/e2e/conftest.py turns this off).
+SHARED = True
+
+
 @contextmanager
 def start_deputy(
     data_dir: Path, clock: Clock | None = None, port: int = 0, own_chromium: bool = False, **settings_: Any
@@ -111,10 +117,15 @@ def start_deputy(
     It runs on the test process's shared loop with a fresh context of the shared Chromium, unless
     `own_chromium` asks for Chromium on a profile in its data folder, as `deputy up` runs it.
     """
-    shared = shared_loop()
     sock = bind_loopback(port)
     settings = Settings(data_dir=data_dir, port=sock.getsockname()[1], **settings_)
     clock = clock or ManualClock()
+    if not SHARED:
+        app = create_app(settings, clock)
+        with ThreadedServer(app, sock=sock) as alone:
+            yield Deputy(ServedApp(alone.port), settings, clock, app)
+        return
+    shared = shared_loop()
     app = create_app(settings, clock, browser=None if own_chromium else shared.chromium())
     with shared.serve(app, sock) as server:
         yield Deputy(server, settings, clock, app)

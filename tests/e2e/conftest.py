@@ -27,7 +27,7 @@ from backend.browser.flags import CHROMIUM_ARGS, find_chromium
 from backend.ledger.pricing import Usage
 from backend.servers import ThreadedServer
 from backend.tasks import new_task
-from tests import web
+from tests import live, web
 from tests.live import Deputy, start_deputy
 
 # A wait in these tests ends as soon as the page shows what it waits for; the limit only decides when a wait
@@ -245,6 +245,11 @@ async def save_look(page: Page, name: str) -> None:
 async def playwright() -> AsyncIterator[Playwright]:
     async with async_playwright() as pw:
         yield pw
+
+
+@pytest.fixture(autouse=True)
+def deputys_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live, "SHARED", False)
 
 
 @pytest.fixture(scope="module")
